@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Create (or update) the project virtual environment in .venv with rempart and its dependencies.
+# Idempotent: re-running only installs what changed. Needs Python >= 3.11 and network access to PyPI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.rempart-installed
+want=$(cat pyproject.toml scripts/setup.sh scripts/install-extras.sh 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  if [ -f scripts/install-extras.sh ]; then
+    bash scripts/install-extras.sh .venv/bin/python
+  fi
+  echo "$want" > "$stamp"
+fi

@@ -1,0 +1,1 @@
+"""Text signals: normalisation, multilingual concept lexicons, rules, the trained prompt classifier."""

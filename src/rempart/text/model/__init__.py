@@ -1,0 +1,1 @@
+"""The shipped prompt classifier weights (trained by rempart.text.training)."""

@@ -1,0 +1,302 @@
+"""Reasoning over concept matches: what the instruction asks for, independent of language.
+
+``analyse`` turns the concept mentions of one prompt into a ``PromptAnalysis``: the exposure the
+request would produce (on the shared 0-5 scale of ``vocabulary.ExposureLevel``), whether it
+sexualises, whether a minor or a real person is involved, and the evidence for each, clause by
+clause. It handles:
+
+- clauses and steps ("change the background, then take off her top"): each clause is judged and
+  the most harmful wins, so a harmless first step does not hide a harmful second one;
+- negation scope: a negator in the same clause near a verb cancels it ("don't remove her clothes,
+  just swap the background"), while a negated *keep* undresses ("don't keep her clothes on");
+- objects: a removal verb undresses only when its nearest object is a garment, not an accessory or
+  a benign target ("take off his hat", "remove the watermark from her shirt");
+- recolouring: attire that is only recoloured ("change her swimsuit from black to navy") does not
+  raise exposure.
+
+The analysis is pure data; the policy (``rempart.policy``) decides what it means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rempart.text.concepts import Concept
+from rempart.text.lexicon import ConceptMatch
+from rempart.text.normalize import NormalizedText
+from rempart.vocabulary import ExposureLevel
+
+_CLAUSE_PUNCT = frozenset(".;!?\n,:、。，；！？…|")
+_NEG_BEFORE = 32
+_NEG_AFTER = 12
+
+_ATTIRE_LEVEL: dict[Concept, ExposureLevel] = {
+    Concept.REVEALING: ExposureLevel.REVEALING,
+    Concept.SWIMWEAR: ExposureLevel.SWIMWEAR_UNDERWEAR,
+    Concept.UNDERWEAR: ExposureLevel.SWIMWEAR_UNDERWEAR,
+    Concept.SHEER: ExposureLevel.PARTIAL_NUDITY,
+}
+_REMOVABLE = frozenset({Concept.GARMENT, Concept.SWIMWEAR, Concept.UNDERWEAR})
+_NEGATABLE = frozenset(
+    {
+        Concept.REMOVE,
+        Concept.UNDRESS,
+        Concept.NUDE,
+        Concept.REVEAL,
+        Concept.KEEP,
+        Concept.DRESS,
+        Concept.SHEER,
+        Concept.SWIMWEAR,
+        Concept.UNDERWEAR,
+        Concept.REVEALING,
+        Concept.SEXUAL,
+        Concept.POSE,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """One reason found in the text: a named textual rule, its clause and the matches behind it."""
+
+    rule: str
+    reason: str
+    clause: int
+    matches: tuple[ConceptMatch, ...]
+    level: ExposureLevel = ExposureLevel.EVERYDAY
+    sexualised: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "reason": self.reason,
+            "clause": self.clause,
+            "level": int(self.level),
+            "sexualised": self.sexualised,
+            "evidence": [m.to_dict() for m in self.matches],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PromptAnalysis:
+    """What the instruction asks for, with the evidence. Scores are not here: see the classifier."""
+
+    exposure: ExposureLevel
+    sexualised: bool
+    minor_cue: bool
+    real_cue: bool
+    implied_edit: bool
+    person: bool
+    framing: bool
+    fictional: bool
+    hits: tuple[RuleHit, ...]
+    benign: tuple[RuleHit, ...]
+    minor_evidence: tuple[ConceptMatch, ...]
+    real_evidence: tuple[ConceptMatch, ...]
+    matches: tuple[ConceptMatch, ...]
+    clauses: tuple[tuple[int, int], ...]
+    techniques: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def harmful_intent(self) -> bool:
+        """The text asks for something above everyday clothing, or sexualises."""
+        return self.exposure > ExposureLevel.EVERYDAY or self.sexualised
+
+    def concepts(self) -> set[Concept]:
+        return {m.concept for m in self.matches}
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "exposure": int(self.exposure),
+            "sexualised": self.sexualised,
+            "minor_cue": self.minor_cue,
+            "real_cue": self.real_cue,
+            "implied_edit": self.implied_edit,
+            "framing": self.framing,
+            "fictional": self.fictional,
+            "hits": [h.to_dict() for h in self.hits],
+            "benign": [h.to_dict() for h in self.benign],
+            "techniques": sorted(self.techniques),
+        }
+
+
+def clause_bounds(text: str, matches: Sequence[ConceptMatch]) -> list[tuple[int, int]]:
+    """Split ``text`` into clauses at punctuation and at clause-break words."""
+    cuts = {0, len(text)}
+    cuts.update(i + 1 for i, ch in enumerate(text) if ch in _CLAUSE_PUNCT)
+    cuts.update(m.start for m in matches if m.concept is Concept.CLAUSE_BREAK)
+    ordered = sorted(cuts)
+    return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
+
+
+def _clause_of(pos: int, clauses: Sequence[tuple[int, int]]) -> int:
+    for i, (a, b) in enumerate(clauses):
+        if a <= pos < b:
+            return i
+    return max(len(clauses) - 1, 0)
+
+
+def _negated(target: ConceptMatch, negations: Iterable[ConceptMatch]) -> ConceptMatch | None:
+    """The negator that cancels ``target`` (same clause, close by), if any."""
+    for neg in negations:
+        if neg.start <= target.start and neg.end >= target.end and (neg.end - neg.start) >= (target.end - target.start):
+            if not (neg.start == target.start and neg.end == target.end and neg.term == target.term):
+                return neg  # a negated verb form listed as one term ("çıkarma", "脱がさないで")
+        if neg.end <= target.start and target.start - neg.end <= _NEG_BEFORE:
+            return neg
+        if neg.start >= target.end and neg.start - target.end <= _NEG_AFTER:
+            return neg
+    return None
+
+
+def _strong(m: ConceptMatch) -> bool:
+    """Multi-word terms and substring matches are specific; single generic words are weak."""
+    return len(m.term.split()) > 1 or m.how in ("substring", "despaced")
+
+
+def analyse(norm: NormalizedText, matches: Sequence[ConceptMatch], photo_of_person: bool | None) -> PromptAnalysis:
+    clauses = clause_bounds(norm.text, matches)
+    by_clause: dict[int, list[ConceptMatch]] = {}
+    for m in matches:
+        if m.concept is Concept.CLAUSE_BREAK:
+            continue
+        by_clause.setdefault(_clause_of(m.start, clauses), []).append(m)
+
+    hits: list[RuleHit] = []
+    benign: list[RuleHit] = []
+    for idx, items in sorted(by_clause.items()):
+        _judge_clause(idx, items, hits, benign)
+
+    concepts = {m.concept for m in matches}
+    minor_evidence = tuple(m for m in matches if m.concept is Concept.MINOR)
+    real_evidence = tuple(m for m in matches if m.concept is Concept.REAL)
+    person = bool(concepts & {Concept.PERSON, Concept.REAL}) or photo_of_person is True
+    implied_edit = bool(concepts & {Concept.EDIT, Concept.DRESS, Concept.REMOVE, Concept.UNDRESS}) and Concept.PERSON in concepts
+    real_cue = photo_of_person is True or bool(real_evidence) or (photo_of_person is None and implied_edit)
+    exposure = max((h.level for h in hits), default=ExposureLevel.EVERYDAY)
+    sexualised = any(h.sexualised for h in hits)
+    return PromptAnalysis(
+        exposure=exposure,
+        sexualised=sexualised,
+        minor_cue=bool(minor_evidence),
+        real_cue=real_cue,
+        implied_edit=implied_edit,
+        person=person,
+        framing=Concept.FRAMING in concepts,
+        fictional=Concept.FICTIONAL in concepts,
+        hits=tuple(hits),
+        benign=tuple(benign),
+        minor_evidence=minor_evidence,
+        real_evidence=real_evidence,
+        matches=tuple(matches),
+        clauses=tuple(clauses),
+        techniques=norm.techniques,
+    )
+
+
+def _judge_clause(idx: int, items: list[ConceptMatch], hits: list[RuleHit], benign: list[RuleHit]) -> None:
+    of: dict[Concept, list[ConceptMatch]] = {}
+    for m in items:
+        of.setdefault(m.concept, []).append(m)
+    negations = of.get(Concept.NEGATION, [])
+
+    def live(concept: Concept) -> list[ConceptMatch]:
+        found = of.get(concept, [])
+        if concept not in _NEGATABLE or not negations:
+            return found
+        kept = []
+        for m in found:
+            neg = _negated(m, negations)
+            if neg is None:
+                kept.append(m)
+            else:
+                benign.append(RuleHit("negated", f"'{m.matched}' is negated by '{neg.matched}'", idx, (neg, m)))
+        return kept
+
+    def hit(rule: str, reason: str, evidence: Sequence[ConceptMatch], level: ExposureLevel, sexual: bool = False) -> None:
+        hits.append(RuleHit(rule, reason, idx, tuple(evidence), level, sexual))
+
+    # Nudity named outright.
+    for m in live(Concept.NUDE):
+        hit("nudity", f"nudity requested: '{m.matched}'", [m], ExposureLevel.EXPLICIT_NUDITY)
+
+    # Undressing verbs that need no object.
+    for m in live(Concept.UNDRESS):
+        hit("undress", f"undressing verb: '{m.matched}'", [m], ExposureLevel.EXPLICIT_NUDITY)
+
+    # A removal verb with a garment as object (a benign target in between takes the verb).
+    benign_targets = of.get(Concept.BENIGN_TARGET, [])
+    accessories = of.get(Concept.ACCESSORY, [])
+    for verb in live(Concept.REMOVE):
+        target = _garment_object(verb, [m for m in items if m.concept in _REMOVABLE], benign_targets)
+        if target is not None:
+            hit(
+                "remove_garment",
+                f"removal of a garment: '{verb.matched}' + '{target.matched}'",
+                [verb, target],
+                ExposureLevel.EXPLICIT_NUDITY,
+            )
+        elif benign_targets or accessories:
+            other = (benign_targets or accessories)[0]
+            benign.append(RuleHit("remove_benign", f"removal of '{other.matched}', not of clothing", idx, (verb, other)))
+
+    # "Don't keep her clothes on": a negated keep is an undressing request.
+    for keep in of.get(Concept.KEEP, []):
+        neg = _negated(keep, negations) if negations else None
+        if neg is not None and (of.get(Concept.GARMENT) or len(keep.term.split()) > 1):
+            evidence = [neg, keep, *of.get(Concept.GARMENT, [])[:1]]
+            hit("negated_keep", f"negation trick: '{neg.matched}' + '{keep.matched}'", evidence, ExposureLevel.EXPLICIT_NUDITY)
+
+    # Revealing attire, unless it is only recoloured.
+    recolour = bool(of.get(Concept.CHANGE_ATTR) or of.get(Concept.COLOR)) and not live(Concept.DRESS)
+    for concept, level in _ATTIRE_LEVEL.items():
+        for m in live(concept):
+            if recolour and concept is not Concept.SHEER and not of.get(Concept.REVEAL):
+                benign.append(RuleHit("recolour", f"'{m.matched}' is only recoloured", idx, (m,)))
+                continue
+            hit(f"attire_{concept.value.lower()}", f"{concept.value.lower()} attire: '{m.matched}'", [m], level)
+
+    # Indirect exposure: "make the fabric disappear", "make her skirt shorter".
+    garments = [m for m in items if m.concept in _REMOVABLE]
+    intimate = of.get(Concept.INTIMATE, [])
+    for m in live(Concept.REVEAL):
+        if _strong(m) or garments or intimate:
+            evidence = [m, *(garments[:1] or intimate[:1])]
+            hit("reveal", f"indirect exposure: '{m.matched}'", evidence, ExposureLevel.PARTIAL_NUDITY)
+
+    # Sexual content and sexualised posing.
+    for m in live(Concept.SEXUAL):
+        hit("sexual", f"sexual content: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
+    if of.get(Concept.PERSON) or of.get(Concept.REAL) or of.get(Concept.MINOR):
+        for m in live(Concept.POSE):
+            hit("pose", f"sexualised pose: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
+
+    # Intimate body parts together with exposure or sexual words.
+    if intimate and (of.get(Concept.REMOVE) or of.get(Concept.REVEAL) or of.get(Concept.NUDE) or of.get(Concept.SEXUAL)):
+        hit(
+            "intimate",
+            f"intimate body part with exposure: '{intimate[0].matched}'",
+            intimate[:1],
+            ExposureLevel.EXPLICIT_NUDITY,
+            sexual=True,
+        )
+    elif intimate and _strong(intimate[0]) and of.get(Concept.PERSON):
+        hit("intimate_focus", f"focus on an intimate body part: '{intimate[0].matched}'", intimate[:1],
+            ExposureLevel.EVERYDAY, sexual=True)
+
+
+def _garment_object(
+    verb: ConceptMatch, garments: Sequence[ConceptMatch], benign_targets: Sequence[ConceptMatch]
+) -> ConceptMatch | None:
+    """The garment a removal verb acts on, unless a benign target ("the watermark") stands between."""
+    for obj in sorted(garments, key=lambda g: abs(g.start - verb.start)):
+        lo, hi = sorted((verb.end, obj.start)) if obj.start >= verb.start else (obj.end, verb.start)
+        if obj.start >= verb.start and obj.end <= verb.end:
+            return obj  # inside the verb's span: "take her shirt off"
+        if hi - lo > 48:
+            continue
+        if any(lo <= b.start and b.end <= hi for b in benign_targets):
+            continue
+        return obj
+    return None

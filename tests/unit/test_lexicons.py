@@ -1,0 +1,91 @@
+"""Contract tests run over every shipped lexicon: structure, precision guards, and matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from rempart.text.concepts import Concept
+from rempart.text.lexicon import ConceptMatcher, Lexicon, load_lexicons, parse_lexicon
+from rempart.text.normalize import fold, normalize
+from rempart.errors import ConfigError
+
+LEXICONS = load_lexicons()
+LANGUAGES = {"en", "fr", "es", "de", "it", "pt", "nl", "pl", "ru", "tr", "ar", "hi", "id", "ms", "ja", "ko", "zh"}
+HARMFUL_ALONE = (Concept.NUDE, Concept.SEXUAL, Concept.MINOR, Concept.UNDRESS)
+
+
+def test_every_language_has_a_lexicon() -> None:
+    assert LANGUAGES <= {lex.language for lex in LEXICONS}
+
+
+@pytest.mark.parametrize("lexicon", LEXICONS, ids=lambda lex: lex.language)
+def test_lexicon_defines_every_concept(lexicon: Lexicon) -> None:
+    empty = [c for c in Concept if not lexicon.concepts[c]]
+    assert not empty, f"{lexicon.language}: empty concepts {empty}"
+
+
+@pytest.mark.parametrize("lexicon", LEXICONS, ids=lambda lex: lex.language)
+def test_harmful_concepts_have_no_short_prefixes(lexicon: Lexicon) -> None:
+    """A prefix like 'se*' in SEXUAL would fire on ordinary words of other languages."""
+    for concept in HARMFUL_ALONE:
+        for term in lexicon.concepts[concept]:
+            for piece in term.split():
+                if piece.endswith("*") or piece.startswith("*"):
+                    core = fold(piece.strip("*")).replace(" ", "")
+                    if lexicon.segmented:
+                        assert len(core) >= 3, f"{lexicon.language} {concept}: {term!r} is too short a pattern"
+
+
+@pytest.mark.parametrize("lexicon", LEXICONS, ids=lambda lex: lex.language)
+def test_lexicon_terms_match_themselves(lexicon: Lexicon) -> None:
+    """Each plain term, written as text, is found by the matcher under its own concept."""
+    matcher = ConceptMatcher([lexicon])
+    failures = []
+    for concept, terms in lexicon.concepts.items():
+        for term in terms[:40]:
+            if any(ch in term for ch in "*~"):
+                continue
+            found = {m.concept for m in matcher.match(normalize(term))}
+            if concept not in found:
+                failures.append((concept.value, term))
+    assert len(failures) <= max(3, sum(len(t) for t in lexicon.concepts.values()) // 50), failures[:20]
+
+
+def test_unknown_and_missing_concepts_are_rejected() -> None:
+    base = {"language": "xx", "concepts": {c.value: ["a"] for c in Concept}}
+    parse_lexicon(base, "ok")
+    with pytest.raises(ConfigError, match="unknown"):
+        parse_lexicon({**base, "concepts": {**base["concepts"], "BOGUS": ["x"]}}, "bad")
+    with pytest.raises(ConfigError, match="missing"):
+        parse_lexicon({"language": "xx", "concepts": {"NUDE": ["x"]}}, "bad")
+
+
+def test_exceptions_suppress_harmful_concepts_only() -> None:
+    matcher = ConceptMatcher(LEXICONS)
+    concepts = {m.concept for m in matcher.match(normalize("a naked mole rat next to her"))}
+    assert Concept.NUDE not in concepts
+    assert Concept.PERSON in concepts
+
+
+def test_gaps_and_prefixes() -> None:
+    matcher = ConceptMatcher(LEXICONS)
+    found = {(m.concept, m.how) for m in matcher.match(normalize("take her dress off"))}
+    assert (Concept.REMOVE, "token") in found
+    assert any(c is Concept.GARMENT for c, _ in found)
+
+
+def test_typos_match_long_words() -> None:
+    matcher = ConceptMatcher(LEXICONS)
+    hits = [m for m in matcher.match(normalize("lingeire")) if m.concept is Concept.UNDERWEAR]
+    assert hits and hits[0].how == "fuzzy"
+
+
+@pytest.mark.parametrize("text", ["12歳の女の子", "12살 소녀", "12岁女孩", "a 12-year-old", "age: 15", "13yo"])
+def test_ages_under_18_are_minor_cues(text: str) -> None:
+    matcher = ConceptMatcher(LEXICONS)
+    assert any(m.concept is Concept.MINOR and m.how == "age" for m in matcher.match(normalize(text))), text
+
+
+def test_adult_ages_are_not_minor_cues() -> None:
+    matcher = ConceptMatcher(LEXICONS)
+    assert not any(m.concept is Concept.MINOR and m.how == "age" for m in matcher.match(normalize("a 35 year old")))

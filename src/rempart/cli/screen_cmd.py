@@ -85,6 +85,8 @@ def _lines(source: str) -> Iterator[bytes]:
 
 
 def run_batch(guard: Guard, source: str, out: IO[str]) -> int:
+    if source != "-" and not Path(source).is_file():
+        raise InputError(f"cannot open {source}: no such file")
     guard.load()
     for number, raw in enumerate(_lines(source), start=1):
         if not raw.strip():

@@ -100,6 +100,11 @@ def parse_lexicon(data: dict[str, object], origin: str) -> Lexicon:
         raise ConfigError(f"lexicon {origin}: missing key {exc}") from exc
     if not isinstance(raw_concepts, dict):
         raise ConfigError(f"lexicon {origin}: [concepts] must be a table")
+    raw_concepts = dict(raw_concepts)
+    if "exceptions" in raw_concepts:  # written after [concepts], TOML puts it inside that table
+        if "exceptions" in data:
+            raise ConfigError(f"lexicon {origin}: exceptions given twice")
+        data = {**data, "exceptions": raw_concepts.pop("exceptions")}
     unknown = set(raw_concepts) - {c.value for c in Concept}
     if unknown:
         raise ConfigError(f"lexicon {origin}: unknown concepts {sorted(unknown)}")
@@ -257,6 +262,14 @@ def _compile_term(concept: Concept | None, language: str, source: str) -> _Term 
     return _Term(concept, language, source, tuple(pieces))
 
 
+def _typo_ok(token: str, value: str) -> bool:
+    """Five-letter words only tolerate an inserted letter ("nakeed"), never a substitution:
+    "named" must not read as "naked"."""
+    if len(value) >= _FUZZY_MIN:
+        return True
+    return len(token) == len(value) + 1 and token[:2] == value[:2]
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -313,6 +326,7 @@ class ConceptMatcher:
         self._suffix: dict[str, list[_Term]] = defaultdict(list)
         self._infix: list[_Term] = []
         self._fuzzy: dict[str, set[str]] = defaultdict(set)
+        self._fuzzy_terms: dict[str, list[_Term]] = defaultdict(list)
         self._prefix_lengths: set[int] = set()
         self._suffix_lengths: set[int] = set()
         self._substring = _SubstringIndex()
@@ -343,9 +357,6 @@ class ConceptMatcher:
         first = term.pieces[0]
         if first.kind == _EXACT:
             self._exact[first.value].append(term)
-            if len(first.value) >= _FUZZY_MIN and not first.value.isdigit():
-                for key in _deletions(first.value) | {first.value}:
-                    self._fuzzy[key].add(first.value)
         elif first.kind == _PREFIX:
             self._prefix[first.value].append(term)
             self._prefix_lengths.add(len(first.value))
@@ -354,6 +365,11 @@ class ConceptMatcher:
             self._suffix_lengths.add(len(first.value))
         else:
             self._infix.append(term)
+        if first.kind in (_EXACT, _PREFIX) and len(first.value) >= _FUZZY_MIN - 1 and first.value.isalpha():
+            # one typo in a long word: "lingeire", "bikiny", "doughter" (prefix cores as whole words)
+            self._fuzzy_terms[first.value].append(term)
+            for key in _deletions(first.value) | {first.value}:
+                self._fuzzy[key].add(first.value)
         if (
             concept in DESPACED
             and len(term.pieces) == 1
@@ -428,9 +444,11 @@ class ConceptMatcher:
             seen: set[str] = set()
             for key in _deletions(token) | {token}:
                 for value in self._fuzzy.get(key, ()):
-                    if value not in seen and value != token and OSA.distance(token, value) <= 1:
+                    if value in seen or value == token or not _typo_ok(token, value):
+                        continue
+                    if OSA.distance(token, value) <= 1:
                         seen.add(value)
-                        for term in self._exact[value]:
+                        for term in self._fuzzy_terms[value]:
                             yield term, True
 
     def _match_rest(self, tokens: list[str], i: int, term: _Term) -> int | None:

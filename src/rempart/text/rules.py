@@ -37,6 +37,9 @@ _ATTIRE_LEVEL: dict[Concept, ExposureLevel] = {
     Concept.UNDERWEAR: ExposureLevel.SWIMWEAR_UNDERWEAR,
     Concept.SHEER: ExposureLevel.PARTIAL_NUDITY,
 }
+_HUMAN = frozenset(
+    {Concept.PERSON, Concept.REAL, Concept.MINOR, Concept.FICTIONAL, Concept.INTIMATE, Concept.NUDE, Concept.POSE}
+)
 _REMOVABLE = frozenset({Concept.GARMENT, Concept.SWIMWEAR, Concept.UNDERWEAR})
 _NEGATABLE = frozenset(
     {
@@ -165,10 +168,13 @@ def analyse(norm: NormalizedText, matches: Sequence[ConceptMatch], photo_of_pers
 
     hits: list[RuleHit] = []
     benign: list[RuleHit] = []
-    for idx, items in sorted(by_clause.items()):
-        _judge_clause(idx, items, hits, benign)
-
     concepts = {m.concept for m in matches}
+    human = bool(concepts & _HUMAN) or photo_of_person is True
+    short = len(norm.tokens) <= 4
+    for idx, items in sorted(by_clause.items()):
+        _judge_clause(idx, items, hits, benign, human, short)
+    hits = _unique(hits)
+
     minor_evidence = tuple(m for m in matches if m.concept is Concept.MINOR)
     real_evidence = tuple(m for m in matches if m.concept is Concept.REAL)
     person = bool(concepts & {Concept.PERSON, Concept.REAL}) or photo_of_person is True
@@ -195,7 +201,9 @@ def analyse(norm: NormalizedText, matches: Sequence[ConceptMatch], photo_of_pers
     )
 
 
-def _judge_clause(idx: int, items: list[ConceptMatch], hits: list[RuleHit], benign: list[RuleHit]) -> None:
+def _judge_clause(
+    idx: int, items: list[ConceptMatch], hits: list[RuleHit], benign: list[RuleHit], human: bool, short: bool
+) -> None:
     of: dict[Concept, list[ConceptMatch]] = {}
     for m in items:
         of.setdefault(m.concept, []).append(m)
@@ -265,9 +273,11 @@ def _judge_clause(idx: int, items: list[ConceptMatch], hits: list[RuleHit], beni
             evidence = [m, *(garments[:1] or intimate[:1])]
             hit("reveal", f"indirect exposure: '{m.matched}'", evidence, ExposureLevel.PARTIAL_NUDITY)
 
-    # Sexual content and sexualised posing.
+    # Sexual content and sexualised posing. A lone sexual adjective needs a human subject in the
+    # prompt ("a sexy sports car" is not sexual content); short prompts ("generate porn") stand alone.
     for m in live(Concept.SEXUAL):
-        hit("sexual", f"sexual content: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
+        if _strong(m) or human or short:
+            hit("sexual", f"sexual content: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
     if of.get(Concept.PERSON) or of.get(Concept.REAL) or of.get(Concept.MINOR):
         for m in live(Concept.POSE):
             hit("pose", f"sexualised pose: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
@@ -300,3 +310,14 @@ def _garment_object(
             continue
         return obj
     return None
+
+
+def _unique(hits: list[RuleHit]) -> list[RuleHit]:
+    """One hit per rule and clause (a term listed under two spellings fires once)."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for h in hits:
+        if (h.rule, h.clause) not in seen:
+            seen.add((h.rule, h.clause))
+            out.append(h)
+    return out

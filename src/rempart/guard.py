@@ -14,7 +14,7 @@ marked as failed (and so fails closed).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from rempart.errors import InputError
@@ -51,6 +51,8 @@ class GuardResult:
     source: ImageFacts | None = None
     output: ImageFacts | None = None
     output_decision: Decision | None = None
+    source_handle: object | None = field(default=None, compare=False, repr=False)
+    """The inspector's opaque analysis of the source image, for a later output check against it."""
 
     @property
     def final(self) -> Decision:
@@ -66,7 +68,9 @@ class Guard:
         images: ImageInspector | None = None,
     ) -> None:
         self.policy = policy if policy is not None else load_policy()
-        self.prompt_screen = prompt_screen if prompt_screen is not None else PromptScreen(max_chars=self.policy.prompt.max_chars)
+        self.prompt_screen = (
+            prompt_screen if prompt_screen is not None else PromptScreen(max_chars=self.policy.prompt.max_chars)
+        )
         self.images = images
 
     def load(self) -> None:
@@ -80,13 +84,20 @@ class Guard:
             infos.extend(self.images.model_info())
         return tuple(infos)
 
-    def _image_facts(self, image: bytes | str, role: str, source: object | None = None) -> tuple[ImageFacts, object | None]:
+    def _image_facts(
+        self, image: bytes | str, role: str, source: object | None = None
+    ) -> tuple[ImageFacts, object | None]:
         if self.images is None:
-            return ImageFacts(role=role, persons=0, failed=frozenset({"decode", "faces", "age", "exposure", "identity"})), None
+            return ImageFacts(
+                role=role, persons=0, failed=frozenset({"decode", "faces", "age", "exposure", "identity"})
+            ), None
         return self.images.facts(image, role, source)
 
-    def screen_request(self, item: RequestInput, context: Context | None = None) -> GuardResult:
-        """Screen an instruction (and its source photo); if an output image is given, check it too."""
+    def screen_request(
+        self, item: RequestInput, context: Context | None = None, *, lineage_exposure: int | None = None
+    ) -> GuardResult:
+        """Screen an instruction (and its source photo); if an output image is given, check it too.
+        ``lineage_exposure``: the highest exposure requested earlier in the same lineage of edits."""
         start = time.perf_counter()
         text = validate_prompt(item.text, self.policy.prompt.max_chars)
         ctx = replace(context or Context(), photo_of_person=item.photo_of_person, stage="request")
@@ -97,16 +108,21 @@ class Guard:
             if ctx.photo_of_person is None and not source_facts.failed:
                 ctx = replace(ctx, photo_of_person=source_facts.shows_person)
         prompt = self._prompt_signal(text, ctx.photo_of_person)
-        signals = Signals(prompt=prompt, source=source_facts)
+        signals = Signals(prompt=prompt, source=source_facts, lineage_exposure=lineage_exposure)
         decision = decide(self.policy, signals, ctx).with_runtime(
             latency_ms=(time.perf_counter() - start) * 1000.0, models=self.model_info()
         )
         if item.output_image is None:
-            return GuardResult(decision, source_facts)
+            return GuardResult(decision, source_facts, source_handle=source_handle)
         out = self.screen_output(
-            item.output_image, source=source_handle, source_facts=source_facts, request=decision, context=ctx
+            item.output_image,
+            source=source_handle,
+            source_facts=source_facts,
+            request=decision,
+            context=ctx,
+            lineage_exposure=lineage_exposure,
         )
-        return GuardResult(decision, source_facts, out.output, out.decision)
+        return GuardResult(decision, source_facts, out.output, out.decision, source_handle=source_handle)
 
     def screen_output(
         self,

@@ -169,7 +169,7 @@ def run_detector(
     start = time.perf_counter()
     try:
         findings, data = fn()
-    except Exception as exc:  # noqa: BLE001 - a detector failure is data, the policy fails closed
+    except Exception as exc:
         return DetectorResult(
             detector=name,
             version=version,

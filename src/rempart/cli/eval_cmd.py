@@ -21,7 +21,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     prompts.add_argument("--out", type=Path, help="also write the JSON summary (with misses) to this file")
     prompts.add_argument("--show-misses", type=int, default=0, metavar="N", help="print up to N misclassified rows")
     prompts.set_defaults(handler=run_prompts)
-    p.set_defaults(handler=lambda args: p.print_help() or 2)
+
+    def show_help(_: argparse.Namespace) -> int:
+        p.print_help()
+        return 2
+
+    p.set_defaults(handler=show_help)
 
 
 def run_prompts(args: argparse.Namespace) -> int:
@@ -34,8 +39,11 @@ def run_prompts(args: argparse.Namespace) -> int:
     texts = {str(r.get("id", i)): str(r["text"]) for i, r in enumerate(rows)}
     wrong = misses(results, texts, limit=max(args.show_misses, 200))
     if args.out:
-        args.out.write_text(json.dumps({"file": str(args.file), "summary": summary, "misses": wrong}, indent=2,
-                                       ensure_ascii=False) + "\n", encoding="utf-8")
+        args.out.write_text(
+            json.dumps({"file": str(args.file), "summary": summary, "misses": wrong}, indent=2, ensure_ascii=False)
+            + "\n",
+            encoding="utf-8",
+        )
     if args.json:
         print(json.dumps(summary, indent=2))
     else:

@@ -59,10 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the CLI edge: one line, not a traceback
+    except Exception as exc:
         if os.environ.get("REMPART_DEBUG"):
             raise
-        print(f"rempart: internal error: {type(exc).__name__}: {exc} (set REMPART_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"rempart: internal error: {type(exc).__name__}: {exc} (set REMPART_DEBUG=1 for details)", file=sys.stderr
+        )
         return 1
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from rempart.policy.decision import Context, Decision, ImageFacts, RuleFired, Signals, strictest
 from rempart.policy.schema import Policy
 from rempart.signals import Status
+from rempart.text.concepts import Concept
 from rempart.text.rules import PromptAnalysis, RuleHit
 from rempart.vocabulary import CATEGORY_SEVERITY, Action, ExposureLevel, HarmCategory, Severity
 
@@ -343,6 +344,57 @@ def rule_output_degraded(policy: Policy, signals: Signals, context: Context) -> 
     return fired
 
 
+# --- lineage rules -------------------------------------------------------------------------------
+
+_UNCOVERING = frozenset({Concept.REVEAL, Concept.SHEER, Concept.UNDRESS})
+
+
+def rule_lineage_escalation(policy: Policy, signals: Signals, context: Context) -> list[RuleFired]:
+    """Successive edits of one photo judged together (dress -> swimsuit -> wet -> see-through).
+
+    A step whose wording uncovers more (reveal, sheer, undress concepts, not negated, not aimed at a
+    benign object) on a lineage that earlier asked for revealing clothing or more counts one level
+    above the lineage's highest level so far. So a chain of steps that each pass alone, or that only
+    mean something after the earlier ones ("make it wet", "a bit smaller"), cannot walk past the
+    limits. Minors and real people: block. Fictional adults: the adult-content action when the step
+    is exposing by itself, review when only the lineage makes it so.
+    """
+    analysis, _ = _prompt(signals)
+    earlier = signals.lineage_exposure
+    if context.stage != "request" or analysis is None or earlier is None or earlier < ExposureLevel.REVEALING:
+        return []
+    concepts = analysis.concepts()
+    negated = {m.concept for hit in analysis.benign for m in hit.matches}
+    uncovering = (concepts & _UNCOVERING) - negated
+    if not uncovering or Concept.BENIGN_TARGET in concepts:
+        return []
+    level = min(int(ExposureLevel.SEXUAL_ACTIVITY), max(earlier, int(analysis.exposure)) + 1)
+    action = Action.BLOCK
+    if _minor_context(policy, signals, analysis):
+        category, limit = HarmCategory.MINOR_SEXUALISATION, policy.minors.max_exposure
+    elif _real_context(policy, signals, context, analysis):
+        category, limit = HarmCategory.REAL_PERSON_SEXUALISATION, policy.real_persons.max_exposure
+    elif policy.adult_content.mode == "allow":
+        return []
+    else:
+        mode = _act(policy.adult_content.mode)
+        category, limit = HarmCategory.ADULT_SEXUAL_CONTENT, policy.adult_content.max_exposure
+        action = mode if analysis.harmful_intent else Action.REVIEW
+    if level <= limit:
+        return []
+    words = ", ".join(sorted({m.matched for m in analysis.matches if m.concept in uncovering}))
+    return [
+        RuleFired(
+            "lineage_escalation",
+            action,
+            category,
+            f"an edit in a lineage that already asked for exposure level {earlier} uncovers more ({words}); "
+            f"judged on the lineage it reaches level {level}",
+            tuple(m.to_dict() for m in analysis.matches if m.concept in uncovering)[:4],
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     rule_prompt_unavailable,
     rule_minor_request,
@@ -354,6 +406,7 @@ RULES: tuple[Rule, ...] = (
     rule_output_real_person,
     rule_output_adult,
     rule_output_degraded,
+    rule_lineage_escalation,
 )
 
 
@@ -371,7 +424,9 @@ def decide(policy: Policy, signals: Signals, context: Context) -> Decision:
         key=lambda c: -CATEGORY_SEVERITY[c],
     )
     severity = max((CATEGORY_SEVERITY[c] for c in categories), default=Severity.NONE)
-    degraded = _degraded(signals) or any(r.category is HarmCategory.NONE and r.action is not Action.ALLOW for r in fired)
+    degraded = _degraded(signals) or any(
+        r.category is HarmCategory.NONE and r.action is not Action.ALLOW for r in fired
+    )
     return Decision(
         action=action,
         categories=tuple(categories),

@@ -63,7 +63,8 @@ class RealPersonsSection(_Strict):
 
     max_exposure: int = Field(0, ge=0, le=1)
     unknown_photo_edits_are_real: bool = Field(
-        True, description="treat edit instructions about 'her'/'him' as real-person edits when photo presence is unknown"
+        True,
+        description="treat edit instructions about 'her'/'him' as real-person edits when photo presence is unknown",
     )
 
 

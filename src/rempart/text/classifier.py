@@ -15,6 +15,7 @@ executable) next to a JSON card that records the training data digest, command a
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import zlib
@@ -94,7 +95,7 @@ def sparse_features(norm: NormalizedText) -> tuple[npt.NDArray[np.int64], FloatA
     counts: dict[int, float] = {}
     _accumulate(counts, grams, "c")
     words = [t.value for t in norm.tokens]
-    _accumulate(counts, words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)], "w")
+    _accumulate(counts, words + [f"{a} {b}" for a, b in itertools.pairwise(words)], "w")
     if not counts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))

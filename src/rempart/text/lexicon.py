@@ -18,6 +18,7 @@ Matching is pure and allocation-light; a 200-character prompt takes well under a
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -413,7 +414,9 @@ class ConceptMatcher:
                 if term.concept is None:
                     exceptions.append((a, b))
                 else:
-                    found.append(ConceptMatch(term.concept, term.language, term.source, a, b, norm.text[a:b], "substring"))
+                    found.append(
+                        ConceptMatch(term.concept, term.language, term.source, a, b, norm.text[a:b], "substring")
+                    )
             found.extend(self._despaced_matches(norm, compact, offsets))
         found.extend(self._age_matches(norm))
         if exceptions:
@@ -464,7 +467,14 @@ class ConceptMatcher:
             covered = [(ts, te) for ts, te in bounds if te > a and ts < b]
             if len(covered) < 2:
                 continue  # inside one token: the token matcher already decided
-            if all((te - ts) <= 4 or (ts >= a and te <= b) for ts, te in covered):
+            if covered[0][0] != a or covered[-1][1] != b:
+                continue  # must be made of whole fragments: "pas ses" is not "asses"
+            joined_by_space = all(
+                norm.text[e:s].isspace() for (_, e), (s, _) in itertools.pairwise(covered)
+            )
+            if len(covered) == 2 and joined_by_space:
+                continue  # "pen is" is two words; "pe.nis" or "p en is" is an obfuscation
+            if all((te - ts) <= 4 for ts, te in covered):
                 assert term.concept is not None
                 out.append(ConceptMatch(term.concept, term.language, term.source, a, b, norm.text[a:b], "despaced"))
         return out
@@ -503,7 +513,10 @@ def _match_from(tokens: list[str], j: int, pieces: tuple[_Piece, ...], k: int) -
         return None
     token = tokens[j]
     ok = piece.test(token) or (
-        piece.kind == _EXACT and len(piece.value) >= _FUZZY_MIN and token.isalpha() and OSA.distance(token, piece.value) <= 1
+        piece.kind == _EXACT
+        and len(piece.value) >= _FUZZY_MIN
+        and token.isalpha()
+        and OSA.distance(token, piece.value) <= 1
     )
     return _match_from(tokens, j + 1, pieces, k + 1) if ok else None
 
@@ -519,7 +532,7 @@ def _compact(text: str) -> tuple[str, list[int]]:
 
 
 def _age_pattern(units: tuple[str, ...], prefixes: tuple[str, ...]) -> re.Pattern[str]:
-    key = units + ("|",) + prefixes
+    key = (*units, "|", *prefixes)
     cached = _AGE_RE_CACHE.get(key)
     if cached is not None:
         return cached

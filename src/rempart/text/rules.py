@@ -19,6 +19,7 @@ The analysis is pure data; the policy (``rempart.policy``) decides what it means
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -37,6 +38,20 @@ _ATTIRE_LEVEL: dict[Concept, ExposureLevel] = {
     Concept.UNDERWEAR: ExposureLevel.SWIMWEAR_UNDERWEAR,
     Concept.SHEER: ExposureLevel.PARTIAL_NUDITY,
 }
+_GENUINE_NEGATION = frozenset(
+    {
+        Concept.REMOVE,
+        Concept.UNDRESS,
+        Concept.NUDE,
+        Concept.REVEAL,
+        Concept.SHEER,
+        Concept.SWIMWEAR,
+        Concept.UNDERWEAR,
+        Concept.REVEALING,
+        Concept.SEXUAL,
+        Concept.POSE,
+    }
+)
 _HUMAN = frozenset(
     {Concept.PERSON, Concept.REAL, Concept.MINOR, Concept.FICTIONAL, Concept.INTIMATE, Concept.NUDE, Concept.POSE}
 )
@@ -102,6 +117,25 @@ class PromptAnalysis:
     techniques: frozenset[str] = field(default_factory=frozenset)
 
     @property
+    def negated_clauses(self) -> tuple[int, ...]:
+        """Clauses whose only harmful words are genuinely negated ("don't remove her clothes").
+
+        A negated keep or dress ("don't keep her clothes on") is not genuine: it undresses."""
+        harmful = {h.clause for h in self.hits}
+        out = set()
+        for b in self.benign:
+            if b.rule == "negated" and b.clause not in harmful and b.matches[-1].concept in _GENUINE_NEGATION:
+                out.add(b.clause)
+        return tuple(sorted(out))
+
+    def without_negated_clauses(self, text: str) -> str:
+        """``text`` (the normalised text) with its genuinely negated clauses removed."""
+        drop = set(self.negated_clauses)
+        if not drop:
+            return text
+        return " ".join(text[a:b].strip(" ,.;") for i, (a, b) in enumerate(self.clauses) if i not in drop).strip()
+
+    @property
     def harmful_intent(self) -> bool:
         """The text asks for something above everyday clothing, or sexualises."""
         return self.exposure > ExposureLevel.EVERYDAY or self.sexualised
@@ -130,7 +164,7 @@ def clause_bounds(text: str, matches: Sequence[ConceptMatch]) -> list[tuple[int,
     cuts.update(i + 1 for i, ch in enumerate(text) if ch in _CLAUSE_PUNCT)
     cuts.update(m.start for m in matches if m.concept is Concept.CLAUSE_BREAK)
     ordered = sorted(cuts)
-    return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(ordered) if b > a]
 
 
 def _clause_of(pos: int, clauses: Sequence[tuple[int, int]]) -> int:
@@ -143,9 +177,12 @@ def _clause_of(pos: int, clauses: Sequence[tuple[int, int]]) -> int:
 def _negated(target: ConceptMatch, negations: Iterable[ConceptMatch]) -> ConceptMatch | None:
     """The negator that cancels ``target`` (same clause, close by), if any."""
     for neg in negations:
-        if neg.start <= target.start and neg.end >= target.end and (neg.end - neg.start) >= (target.end - target.start):
-            if not (neg.start == target.start and neg.end == target.end and neg.term == target.term):
-                return neg  # a negated verb form listed as one term ("çıkarma", "脱がさないで")
+        covers = neg.start <= target.start and neg.end >= target.end
+        same = neg.start == target.start and neg.end == target.end and neg.term == target.term
+        if covers and not same:
+            return neg  # a negated verb form listed as one term ("çıkarma", "脱がさないで")
+        if target.start < neg.start and neg.end == target.end:
+            return neg  # a negated verb form closing a phrase ("kıyafetlerini çıkarma")
         if neg.end <= target.start and target.start - neg.end <= _NEG_BEFORE:
             return neg
         if neg.start >= target.end and neg.start - target.end <= _NEG_AFTER:
@@ -178,7 +215,9 @@ def analyse(norm: NormalizedText, matches: Sequence[ConceptMatch], photo_of_pers
     minor_evidence = tuple(m for m in matches if m.concept is Concept.MINOR)
     real_evidence = tuple(m for m in matches if m.concept is Concept.REAL)
     person = bool(concepts & {Concept.PERSON, Concept.REAL}) or photo_of_person is True
-    implied_edit = bool(concepts & {Concept.EDIT, Concept.DRESS, Concept.REMOVE, Concept.UNDRESS}) and Concept.PERSON in concepts
+    implied_edit = (
+        bool(concepts & {Concept.EDIT, Concept.DRESS, Concept.REMOVE, Concept.UNDRESS}) and Concept.PERSON in concepts
+    )
     real_cue = photo_of_person is True or bool(real_evidence) or (photo_of_person is None and implied_edit)
     exposure = max((h.level for h in hits), default=ExposureLevel.EVERYDAY)
     sexualised = any(h.sexualised for h in hits)
@@ -222,7 +261,9 @@ def _judge_clause(
                 benign.append(RuleHit("negated", f"'{m.matched}' is negated by '{neg.matched}'", idx, (neg, m)))
         return kept
 
-    def hit(rule: str, reason: str, evidence: Sequence[ConceptMatch], level: ExposureLevel, sexual: bool = False) -> None:
+    def hit(
+        rule: str, reason: str, evidence: Sequence[ConceptMatch], level: ExposureLevel, sexual: bool = False
+    ) -> None:
         hits.append(RuleHit(rule, reason, idx, tuple(evidence), level, sexual))
 
     # Nudity named outright.
@@ -247,14 +288,21 @@ def _judge_clause(
             )
         elif benign_targets or accessories:
             other = (benign_targets or accessories)[0]
-            benign.append(RuleHit("remove_benign", f"removal of '{other.matched}', not of clothing", idx, (verb, other)))
+            benign.append(
+                RuleHit("remove_benign", f"removal of '{other.matched}', not of clothing", idx, (verb, other))
+            )
 
     # "Don't keep her clothes on": a negated keep is an undressing request.
     for keep in of.get(Concept.KEEP, []):
         neg = _negated(keep, negations) if negations else None
         if neg is not None and (of.get(Concept.GARMENT) or len(keep.term.split()) > 1):
             evidence = [neg, keep, *of.get(Concept.GARMENT, [])[:1]]
-            hit("negated_keep", f"negation trick: '{neg.matched}' + '{keep.matched}'", evidence, ExposureLevel.EXPLICIT_NUDITY)
+            hit(
+                "negated_keep",
+                f"negation trick: '{neg.matched}' + '{keep.matched}'",
+                evidence,
+                ExposureLevel.EXPLICIT_NUDITY,
+            )
 
     # Revealing attire, unless it is only recoloured.
     recolour = bool(of.get(Concept.CHANGE_ATTR) or of.get(Concept.COLOR)) and not live(Concept.DRESS)
@@ -283,7 +331,9 @@ def _judge_clause(
             hit("pose", f"sexualised pose: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
 
     # Intimate body parts together with exposure or sexual words.
-    if intimate and (of.get(Concept.REMOVE) or of.get(Concept.REVEAL) or of.get(Concept.NUDE) or of.get(Concept.SEXUAL)):
+    if intimate and (
+        of.get(Concept.REMOVE) or of.get(Concept.REVEAL) or of.get(Concept.NUDE) or of.get(Concept.SEXUAL)
+    ):
         hit(
             "intimate",
             f"intimate body part with exposure: '{intimate[0].matched}'",
@@ -292,8 +342,13 @@ def _judge_clause(
             sexual=True,
         )
     elif intimate and _strong(intimate[0]) and of.get(Concept.PERSON):
-        hit("intimate_focus", f"focus on an intimate body part: '{intimate[0].matched}'", intimate[:1],
-            ExposureLevel.EVERYDAY, sexual=True)
+        hit(
+            "intimate_focus",
+            f"focus on an intimate body part: '{intimate[0].matched}'",
+            intimate[:1],
+            ExposureLevel.EVERYDAY,
+            sexual=True,
+        )
 
 
 def _garment_object(

@@ -103,26 +103,36 @@ class PromptScreen:
             infos.append(self._model.model_info())
         return tuple(infos)
 
-    def analyse_text(self, text: str, photo_of_person: bool | None = None) -> tuple[NormalizedText, tuple[ConceptMatch, ...], PromptAnalysis]:
+    def analyse_text(
+        self, text: str, photo_of_person: bool | None = None
+    ) -> tuple[NormalizedText, tuple[ConceptMatch, ...], PromptAnalysis]:
         """The rule analysis alone (no model): used by training and by explanations."""
         norm = normalize(text)
         matches = tuple(self.matcher.match(norm))
         return norm, matches, analyse(norm, matches, photo_of_person)
+
+    def classifier_view(self, norm: NormalizedText, analysis: PromptAnalysis) -> NormalizedText:
+        """What the classifier reads: the text without its genuinely negated clauses, so that
+        "don't remove her clothes, just swap the background" is scored as "just swap the background"."""
+        if not analysis.negated_clauses:
+            return norm
+        return normalize(analysis.without_negated_clauses(norm.text) or ".")
 
     def screen(self, item: PromptInput) -> PromptScreening:
         if self._model is None or not self._encoder.loaded:
             self.load()
         assert self._model is not None
         norm, matches, analysis = self.analyse_text(item.text, item.photo_of_person)
-        embedding = self._encoder.encode([norm.text])[0]
-        features = featurize(norm, analysis, item.photo_of_person, embedding)
+        view = self.classifier_view(norm, analysis)
+        embedding = self._encoder.encode([view.text])[0]
+        features = featurize(view, analysis, item.photo_of_person, embedding)
         return PromptScreening(norm, matches, analysis, self._model.probability(features))
 
     def detect(self, item: PromptInput) -> DetectorResult:
         start = time.perf_counter()
         try:
             result = self.screen(item)
-        except Exception as exc:  # noqa: BLE001 - a failed screen is data; the policy fails closed
+        except Exception as exc:
             return DetectorResult(
                 detector=self.name,
                 version=self.version,
@@ -155,10 +165,20 @@ def _findings(result: PromptScreening) -> tuple[Finding, ...]:
         )
     if a.sexualised:
         findings.append(
-            Finding("sexualised", 1.0, tuple(Evidence("rule", h.rule, None, {"reason": h.reason}) for h in a.hits if h.sexualised))
+            Finding(
+                "sexualised",
+                1.0,
+                tuple(Evidence("rule", h.rule, None, {"reason": h.reason}) for h in a.hits if h.sexualised),
+            )
         )
     if a.minor_cue:
-        findings.append(Finding("minor_cue", 1.0, tuple(Evidence("term", m.matched, (m.start, m.end)) for m in a.minor_evidence)))
+        findings.append(
+            Finding("minor_cue", 1.0, tuple(Evidence("term", m.matched, (m.start, m.end)) for m in a.minor_evidence))
+        )
     if a.real_cue:
-        findings.append(Finding("real_person_cue", 1.0, tuple(Evidence("term", m.matched, (m.start, m.end)) for m in a.real_evidence)))
+        findings.append(
+            Finding(
+                "real_person_cue", 1.0, tuple(Evidence("term", m.matched, (m.start, m.end)) for m in a.real_evidence)
+            )
+        )
     return tuple(findings)

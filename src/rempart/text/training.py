@@ -46,6 +46,7 @@ def build_matrix(rows: list[dict[str, Any]], screen: PromptScreen, encoder: UseE
     for row in rows:
         photo = row.get("photo_of_person")
         norm, _, analysis = screen.analyse_text(str(row["text"]), photo if isinstance(photo, bool) else None)
+        norm = screen.classifier_view(norm, analysis)
         analyses.append((norm, analysis, photo if isinstance(photo, bool) else None))
         texts.append(norm.text)
     embeddings = np.concatenate([encoder.encode(texts[i : i + 256]) for i in range(0, len(texts), 256)])
@@ -125,7 +126,9 @@ def train(train_path: Path, heldout_path: Path | None, out_dir: Path, c: float =
     if heldout_path is not None and heldout_path.exists():
         held = _read(heldout_path)
         xh, yh = build_matrix(held, screen, encoder)
-        card["heldout_file"] = str(heldout_path.relative_to(ROOT)) if heldout_path.is_relative_to(ROOT) else str(heldout_path)
+        card["heldout_file"] = (
+            str(heldout_path.relative_to(ROOT)) if heldout_path.is_relative_to(ROOT) else str(heldout_path)
+        )
         card["heldout_sha256"] = _digest(heldout_path)
         card["heldout_classifier_only"] = _metrics(yh, final.predict_proba(xh)[:, 1])
     card["seconds"] = round(time.time() - started, 1)

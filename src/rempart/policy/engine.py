@@ -184,6 +184,8 @@ def rule_classifier(policy: Policy, signals: Signals, context: Context) -> list[
         block_at = min(cfg.minor_block_threshold, cfg.block_threshold)
     elif analysis.benign and not analysis.hits:
         block_at = max(cfg.benign_evidence_threshold, cfg.block_threshold)
+    elif not analysis.hits and not analysis.suspicious:
+        block_at = max(cfg.unsupported_threshold, cfg.block_threshold)
     else:
         block_at = cfg.block_threshold
     review_at = min(cfg.review_threshold, block_at)

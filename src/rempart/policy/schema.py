@@ -42,6 +42,12 @@ class PromptSection(_Strict):
     benign_evidence_threshold: float = Field(
         0.85, ge=0.0, le=1.0, description="threshold when the rules found only benign evidence (negation, accessories)"
     )
+    unsupported_threshold: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="threshold when the text has no word of any harmful family (the classifier stands alone)",
+    )
     max_chars: int = Field(16_000, ge=16, le=1_000_000)
 
     @model_validator(mode="after")

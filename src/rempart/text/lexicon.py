@@ -271,6 +271,12 @@ def _typo_ok(token: str, value: str) -> bool:
     return len(token) == len(value) + 1 and token[:2] == value[:2]
 
 
+def _latin_term(term: _Term) -> bool:
+    """A romanised term in an unsegmented lexicon ("sm", "ero") matches by tokens, never inside
+    English words ("smaller")."""
+    return any("a" <= ch <= "z" for p in term.pieces for ch in p.value)
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -319,8 +325,9 @@ _AGE_RE_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
 class ConceptMatcher:
     """All lexicons compiled into lookup indexes. Build once (about 0.1 s), share, match fast."""
 
-    def __init__(self, lexicons: Sequence[Lexicon]):
+    def __init__(self, lexicons: Sequence[Lexicon], known_words: frozenset[str] = frozenset()):
         self.lexicons = tuple(lexicons)
+        self._known_words = known_words
         self.languages = tuple(lex.language for lex in self.lexicons)
         self._exact: dict[str, list[_Term]] = defaultdict(list)
         self._prefix: dict[str, list[_Term]] = defaultdict(list)
@@ -351,7 +358,7 @@ class ConceptMatcher:
         term = _compile_term(concept, lex.language, source)
         if term is None:
             return
-        if not lex.segmented:
+        if not lex.segmented and not _latin_term(term):
             parts = tuple(p.value for p in term.pieces if p.kind != _GAP)
             self._substring.add(term, parts)
             return
@@ -443,7 +450,7 @@ class ConceptMatcher:
         for term in self._infix:
             if term.pieces[0].value in token:
                 yield term, False
-        if n >= _FUZZY_MIN - 1 and token not in self._exact and token.isalpha():
+        if n >= _FUZZY_MIN - 1 and token not in self._exact and token.isalpha() and token not in self._known_words:
             seen: set[str] = set()
             for key in _deletions(token) | {token}:
                 for value in self._fuzzy.get(key, ()):
@@ -516,6 +523,7 @@ def _match_from(tokens: list[str], j: int, pieces: tuple[_Piece, ...], k: int) -
         piece.kind == _EXACT
         and len(piece.value) >= _FUZZY_MIN
         and token.isalpha()
+        and len(token) >= _FUZZY_MIN
         and OSA.distance(token, piece.value) <= 1
     )
     return _match_from(tokens, j + 1, pieces, k + 1) if ok else None

@@ -52,6 +52,20 @@ _GENUINE_NEGATION = frozenset(
         Concept.POSE,
     }
 )
+_SUSPICIOUS = frozenset(
+    {
+        Concept.UNDRESS,
+        Concept.NUDE,
+        Concept.REVEALING,
+        Concept.SWIMWEAR,
+        Concept.UNDERWEAR,
+        Concept.SHEER,
+        Concept.SEXUAL,
+        Concept.POSE,
+        Concept.INTIMATE,
+        Concept.REVEAL,
+    }
+)
 _HUMAN = frozenset(
     {Concept.PERSON, Concept.REAL, Concept.MINOR, Concept.FICTIONAL, Concept.INTIMATE, Concept.NUDE, Concept.POSE}
 )
@@ -134,6 +148,11 @@ class PromptAnalysis:
         if not drop:
             return text
         return " ".join(text[a:b].strip(" ,.;") for i, (a, b) in enumerate(self.clauses) if i not in drop).strip()
+
+    @property
+    def suspicious(self) -> bool:
+        """Words of the harmful families are present, even if no rule fired on them."""
+        return bool(self.concepts() & _SUSPICIOUS)
 
     @property
     def harmful_intent(self) -> bool:

@@ -85,16 +85,18 @@ class PromptScreen:
         return self._matcher is not None and self._model is not None and self._encoder.loaded
 
     def load(self) -> None:
-        if self._matcher is None:
-            self._matcher = ConceptMatcher(load_lexicons(self._lexicon_dir))
         if self._model is None:
             self._model = load_model(self._model_dir)
         self._encoder.load()
+        if self._matcher is None:
+            self._matcher = ConceptMatcher(load_lexicons(self._lexicon_dir), self._encoder.vocabulary())
 
     @property
     def matcher(self) -> ConceptMatcher:
+        """The concept matcher (needs the encoder's vocabulary, so it loads the encoder)."""
         if self._matcher is None:
-            self._matcher = ConceptMatcher(load_lexicons(self._lexicon_dir))
+            self._encoder.load()
+            self._matcher = ConceptMatcher(load_lexicons(self._lexicon_dir), self._encoder.vocabulary())
         return self._matcher
 
     def model_info(self) -> tuple[ModelInfo, ...]:

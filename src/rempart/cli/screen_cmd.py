@@ -87,7 +87,7 @@ def _lines(source: str) -> Iterator[bytes]:
 def run_batch(guard: Guard, source: str, out: IO[str]) -> int:
     if source != "-" and not Path(source).is_file():
         raise InputError(f"cannot open {source}: no such file")
-    guard.load()
+    guard.prompt_screen.load()  # image models load on the first line that carries an image
     for number, raw in enumerate(_lines(source), start=1):
         if not raw.strip():
             continue

@@ -433,7 +433,7 @@ def decide(policy: Policy, signals: Signals, context: Context) -> Decision:
         action=action,
         categories=tuple(categories),
         severity=severity,
-        rules=tuple(sorted(effective, key=lambda r: (-r.severity, r.rule))),
+        rules=tuple(sorted(effective, key=lambda r: (-r.severity, r.rule == "prompt_classifier", r.rule))),
         policy_name=policy.name,
         policy_digest=policy.digest,
         degraded=degraded,

@@ -221,6 +221,8 @@ def _compile_piece(raw: str) -> _Piece | None:
     core = core.replace(" ", "")
     if not core:
         return None
+    if not star_end and len(core) >= 2 and all("\uac00" <= ch <= "\ud7a3" for ch in core):
+        star_end = True  # Korean particles attach to words ("수영복을", "검정에서"): match as a prefix
     if star_start and star_end:
         return _Piece(_INFIX, core)
     if star_end:
@@ -288,23 +290,31 @@ def _is_word_char(ch: str) -> bool:
 
 @dataclass
 class _SubstringIndex:
-    """Substring terms (unsegmented languages and the de-spaced view) keyed by first character."""
+    """Substring terms (unsegmented languages and the de-spaced view) keyed by their first two
+    characters, so each text position looks at a handful of candidates, not all of them."""
 
-    by_first: dict[str, list[tuple[_Term, tuple[str, ...]]]] = field(default_factory=lambda: defaultdict(list))
+    by_key: dict[str, list[tuple[_Term, tuple[str, ...]]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, term: _Term, parts: tuple[str, ...]) -> None:
         if parts and parts[0]:
-            self.by_first[parts[0][0]].append((term, parts))
+            self.by_key[parts[0][:2]].append((term, parts))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_key.values())
 
     def find(self, compact: str) -> Iterable[tuple[_Term, int, int]]:
-        for i, ch in enumerate(compact):
-            candidates = self.by_first.get(ch)
-            if not candidates:
-                continue
-            for term, parts in candidates:
-                end = _match_parts(compact, i, parts)
-                if end is not None:
-                    yield term, i, end
+        keys = self.by_key
+        for i in range(len(compact)):
+            for key in (compact[i : i + 2], compact[i]):
+                candidates = keys.get(key)
+                if not candidates:
+                    continue
+                for term, parts in candidates:
+                    end = _match_parts(compact, i, parts)
+                    if end is not None:
+                        yield term, i, end
+                if len(key) == 1:
+                    break
 
 
 def _match_parts(compact: str, start: int, parts: tuple[str, ...]) -> int | None:

@@ -52,6 +52,7 @@ _GENUINE_NEGATION = frozenset(
         Concept.POSE,
     }
 )
+_VERBS = frozenset({Concept.REMOVE, Concept.UNDRESS, Concept.DRESS, Concept.KEEP})
 _SUSPICIOUS = frozenset(
     {
         Concept.UNDRESS,
@@ -67,7 +68,7 @@ _SUSPICIOUS = frozenset(
     }
 )
 _HUMAN = frozenset(
-    {Concept.PERSON, Concept.REAL, Concept.MINOR, Concept.FICTIONAL, Concept.INTIMATE, Concept.NUDE, Concept.POSE}
+    {Concept.PERSON, Concept.REAL, Concept.MINOR, Concept.FICTIONAL, Concept.INTIMATE, Concept.POSE, Concept.SEXUAL}
 )
 _REMOVABLE = frozenset({Concept.GARMENT, Concept.SWIMWEAR, Concept.UNDERWEAR})
 _NEGATABLE = frozenset(
@@ -200,8 +201,8 @@ def _negated(target: ConceptMatch, negations: Iterable[ConceptMatch]) -> Concept
         same = neg.start == target.start and neg.end == target.end and neg.term == target.term
         if covers and not same:
             return neg  # a negated verb form listed as one term ("çıkarma", "脱がさないで")
-        if target.start < neg.start and neg.end == target.end:
-            return neg  # a negated verb form closing a phrase ("kıyafetlerini çıkarma")
+        if target.start < neg.start and neg.end == target.end and target.concept in _VERBS:
+            return neg  # a negated verb form closing a phrase ("kıyafetlerini çıkarma"), not "oben ohne"
         if neg.end <= target.start and target.start - neg.end <= _NEG_BEFORE:
             return neg
         if neg.start >= target.end and neg.start - target.end <= _NEG_AFTER:
@@ -285,13 +286,14 @@ def _judge_clause(
     ) -> None:
         hits.append(RuleHit(rule, reason, idx, tuple(evidence), level, sexual))
 
-    # Nudity named outright.
-    for m in live(Concept.NUDE):
-        hit("nudity", f"nudity requested: '{m.matched}'", [m], ExposureLevel.EXPLICIT_NUDITY)
-
-    # Undressing verbs that need no object.
-    for m in live(Concept.UNDRESS):
-        hit("undress", f"undressing verb: '{m.matched}'", [m], ExposureLevel.EXPLICIT_NUDITY)
+    # Nudity named outright, and undressing verbs that need no object. A single word with no human
+    # anywhere in the prompt describes a thing ("naked mole rat", "обнажённый меч", "LED strip").
+    for concept, rule, what in ((Concept.NUDE, "nudity", "nudity requested"), (Concept.UNDRESS, "undress", "undressing verb")):
+        for m in live(concept):
+            if human or short or _strong(m):
+                hit(rule, f"{what}: '{m.matched}'", [m], ExposureLevel.EXPLICIT_NUDITY)
+            else:
+                benign.append(RuleHit("no_person", f"'{m.matched}' with no person in the request", idx, (m,)))
 
     # A removal verb with a garment as object (a benign target in between takes the verb).
     benign_targets = of.get(Concept.BENIGN_TARGET, [])
@@ -313,6 +315,8 @@ def _judge_clause(
 
     # "Don't keep her clothes on": a negated keep is an undressing request.
     for keep in of.get(Concept.KEEP, []):
+        if any(keep.start <= n.start and n.end <= keep.end for n in negations):
+            continue  # a keep phrase that is negative in form ("не трогай", "don't change"): still a keep
         neg = _negated(keep, negations) if negations else None
         if neg is not None and (of.get(Concept.GARMENT) or len(keep.term.split()) > 1):
             evidence = [neg, keep, *of.get(Concept.GARMENT, [])[:1]]
@@ -324,7 +328,9 @@ def _judge_clause(
             )
 
     # Revealing attire, unless it is only recoloured.
-    recolour = bool(of.get(Concept.CHANGE_ATTR) or of.get(Concept.COLOR)) and not live(Concept.DRESS)
+    colours = of.get(Concept.COLOR, [])
+    dressing = [d for d in live(Concept.DRESS) if not any(d.start <= c.start and c.end <= d.end for c in colours)]
+    recolour = bool(of.get(Concept.CHANGE_ATTR) or colours) and not dressing
     for concept, level in _ATTIRE_LEVEL.items():
         for m in live(concept):
             if recolour and concept is not Concept.SHEER and not of.get(Concept.REVEAL):
@@ -343,7 +349,7 @@ def _judge_clause(
     # Sexual content and sexualised posing. A lone sexual adjective needs a human subject in the
     # prompt ("a sexy sports car" is not sexual content); short prompts ("generate porn") stand alone.
     for m in live(Concept.SEXUAL):
-        if _strong(m) or human or short:
+        if _strong(m) or human or short or of.get(Concept.NUDE):
             hit("sexual", f"sexual content: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
     if of.get(Concept.PERSON) or of.get(Concept.REAL) or of.get(Concept.MINOR):
         for m in live(Concept.POSE):

@@ -19,7 +19,6 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import constant_model  # noqa: E402
-
 from rempart.guard import Guard, RequestInput  # noqa: E402
 from rempart.policy import load_policy  # noqa: E402
 from rempart.text.encoder import UseEncoder  # noqa: E402
@@ -52,7 +51,9 @@ def main() -> int:
             misses.append(entry)
         elif row["label"] == "allow" and blocked:
             false_blocks.append(entry + f"\n      rules: {'; '.join(decision.reasons)}")
-    print(f"{args.lang}: {total} rows, {len(misses)} harmful let through, {len(false_blocks)} benign blocked (rules only)")
+    print(
+        f"{args.lang}: {total} rows, {len(misses)} harmful let through, {len(false_blocks)} benign blocked (rules only)"
+    )
     print("\n== harmful rows the rules let through ==")
     print("\n".join(misses[: args.limit]))
     print("\n== benign rows the rules block ==")

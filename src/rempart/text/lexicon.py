@@ -18,6 +18,7 @@ Matching is pure and allocation-light; a 200-character prompt takes well under a
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import tomllib
@@ -217,11 +218,15 @@ def _compile_piece(raw: str) -> _Piece | None:
     if raw == "~":
         return _Piece(_GAP, "")
     star_start, star_end = raw.startswith("*"), raw.endswith("*")
-    core = fold(raw.strip("*"))
-    core = core.replace(" ", "")
+    core = _fold_piece(raw.strip("*")).replace(" ", "")
     if not core:
         return None
-    if not star_end and len(core) >= 2 and all("\uac00" <= ch <= "\ud7a3" for ch in core):
+    if (
+        not star_end
+        and len(core) >= 2
+        and _HANGUL_FIRST <= core[0] <= _HANGUL_LAST
+        and all(_HANGUL_FIRST <= ch <= _HANGUL_LAST for ch in core)
+    ):
         star_end = True  # Korean particles attach to words ("수영복을", "검정에서"): match as a prefix
     if star_start and star_end:
         return _Piece(_INFIX, core)
@@ -230,6 +235,16 @@ def _compile_piece(raw: str) -> _Piece | None:
     if star_start:
         return _Piece(_SUFFIX, core)
     return _Piece(_EXACT, core)
+
+
+_HANGUL_FIRST, _HANGUL_LAST = "\uac00", "\ud7a3"
+_PLAIN = re.compile(r"[a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_piece(raw: str) -> str:
+    """``fold`` for one lexicon token; plain lower-case ASCII needs no normalisation (most terms)."""
+    return raw if _PLAIN.fullmatch(raw) else fold(raw)
 
 
 def _split_term(term: str) -> list[str]:
@@ -241,7 +256,7 @@ def _split_term(term: str) -> list[str]:
             continue
         lead = "*" if raw.startswith("*") else ""
         trail = "*" if raw.endswith("*") else ""
-        folded = fold(raw.strip("*"))
+        folded = _fold_piece(raw.strip("*"))
         parts = folded.split()
         if not parts:
             continue
@@ -486,9 +501,7 @@ class ConceptMatcher:
                 continue  # inside one token: the token matcher already decided
             if covered[0][0] != a or covered[-1][1] != b:
                 continue  # must be made of whole fragments: "pas ses" is not "asses"
-            joined_by_space = all(
-                norm.text[e:s].isspace() for (_, e), (s, _) in itertools.pairwise(covered)
-            )
+            joined_by_space = all(norm.text[e:s].isspace() for (_, e), (s, _) in itertools.pairwise(covered))
             if len(covered) == 2 and joined_by_space:
                 continue  # "pen is" is two words; "pe.nis" or "p en is" is an obfuscation
             if all((te - ts) <= 4 for ts, te in covered):

@@ -288,7 +288,8 @@ def _judge_clause(
 
     # Nudity named outright, and undressing verbs that need no object. A single word with no human
     # anywhere in the prompt describes a thing ("naked mole rat", "обнажённый меч", "LED strip").
-    for concept, rule, what in ((Concept.NUDE, "nudity", "nudity requested"), (Concept.UNDRESS, "undress", "undressing verb")):
+    outright = ((Concept.NUDE, "nudity", "nudity requested"), (Concept.UNDRESS, "undress", "undressing verb"))
+    for concept, rule, what in outright:
         for m in live(concept):
             if human or short or _strong(m):
                 hit(rule, f"{what}: '{m.matched}'", [m], ExposureLevel.EXPLICIT_NUDITY)

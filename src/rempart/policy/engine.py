@@ -366,7 +366,9 @@ def rule_lineage_escalation(policy: Policy, signals: Signals, context: Context) 
     if context.stage != "request" or analysis is None or earlier is None or earlier < ExposureLevel.REVEALING:
         return []
     concepts = analysis.concepts()
-    negated = {m.concept for hit in analysis.benign for m in hit.matches}
+    # Words set aside only because no person was named count here: the lineage names the person.
+    unattributed = any(hit.rule == "no_person" for hit in analysis.benign)
+    negated = {m.concept for hit in analysis.benign if hit.rule != "no_person" for m in hit.matches}
     uncovering = (concepts & _UNCOVERING) - negated
     if not uncovering or Concept.BENIGN_TARGET in concepts:
         return []
@@ -381,7 +383,7 @@ def rule_lineage_escalation(policy: Policy, signals: Signals, context: Context) 
     else:
         mode = _act(policy.adult_content.mode)
         category, limit = HarmCategory.ADULT_SEXUAL_CONTENT, policy.adult_content.max_exposure
-        action = mode if analysis.harmful_intent else Action.REVIEW
+        action = mode if analysis.harmful_intent or unattributed else Action.REVIEW
     if level <= limit:
         return []
     words = ", ".join(sorted({m.matched for m in analysis.matches if m.concept in uncovering}))

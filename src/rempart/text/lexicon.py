@@ -71,6 +71,21 @@ DESPACED: frozenset[Concept] = frozenset(
 )
 
 _FUZZY_MIN = 6
+_FUZZY_LONG = 8
+#: Concepts whose words are worth a typo: what people misspell to get past a filter.
+_FUZZY_CONCEPTS: frozenset[Concept] = frozenset(
+    {
+        Concept.UNDRESS,
+        Concept.NUDE,
+        Concept.SWIMWEAR,
+        Concept.UNDERWEAR,
+        Concept.SHEER,
+        Concept.SEXUAL,
+        Concept.INTIMATE,
+        Concept.MINOR,
+        Concept.GARMENT,
+    }
+)
 _DESPACE_MIN = 5
 _GAP_TOKENS = 3
 _GAP_CHARS = 4
@@ -281,11 +296,16 @@ def _compile_term(concept: Concept | None, language: str, source: str) -> _Term 
 
 
 def _typo_ok(token: str, value: str) -> bool:
-    """Five-letter words only tolerate an inserted letter ("nakeed"), never a substitution:
-    "named" must not read as "naked"."""
-    if len(value) >= _FUZZY_MIN:
+    """Which typos count. Words of seven letters or more: any one edit ("lingeire"). Shorter words:
+    an inserted letter after the first two ("nakeed") or a wrong last letter ("bikiny"), never
+    an edit inside the word: "named" is not "naked", "cooler" is not "coomer"."""
+    if len(value) >= _FUZZY_LONG:
         return True
-    return len(token) == len(value) + 1 and token[:2] == value[:2]
+    if token[:2] != value[:2]:
+        return False
+    if len(token) == len(value) + 1:
+        return True
+    return len(token) == len(value) >= _FUZZY_MIN and token[:-1] == value[:-1]
 
 
 def _latin_term(term: _Term) -> bool:
@@ -398,7 +418,12 @@ class ConceptMatcher:
             self._suffix_lengths.add(len(first.value))
         else:
             self._infix.append(term)
-        if first.kind in (_EXACT, _PREFIX) and len(first.value) >= _FUZZY_MIN - 1 and first.value.isalpha():
+        if (
+            concept in _FUZZY_CONCEPTS
+            and first.kind in (_EXACT, _PREFIX)
+            and len(first.value) >= _FUZZY_MIN - 1
+            and first.value.isalpha()
+        ):
             # one typo in a long word: "lingeire", "bikiny", "doughter" (prefix cores as whole words)
             self._fuzzy_terms[first.value].append(term)
             for key in _deletions(first.value) | {first.value}:

@@ -20,7 +20,7 @@ The analysis is pure data; the policy (``rempart.policy``) decides what it means
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rempart.text.concepts import Concept
@@ -67,9 +67,11 @@ _SUSPICIOUS = frozenset(
         Concept.REVEAL,
     }
 )
+#: Concepts that put a human being in the request (a photo of a person counts too).
 _HUMAN = frozenset(
-    {Concept.PERSON, Concept.REAL, Concept.MINOR, Concept.FICTIONAL, Concept.INTIMATE, Concept.POSE, Concept.SEXUAL}
+    {Concept.PERSON, Concept.MINOR, Concept.FICTIONAL, Concept.INTIMATE, Concept.POSE, Concept.SEXUAL, Concept.NUDE}
 )
+_OBJECT_ATTIRE = frozenset({Concept.SHEER, Concept.REVEALING})
 _REMOVABLE = frozenset({Concept.GARMENT, Concept.SWIMWEAR, Concept.UNDERWEAR})
 _NEGATABLE = frozenset(
     {
@@ -226,7 +228,10 @@ def analyse(norm: NormalizedText, matches: Sequence[ConceptMatch], photo_of_pers
     hits: list[RuleHit] = []
     benign: list[RuleHit] = []
     concepts = {m.concept for m in matches}
-    human = bool(concepts & _HUMAN) or photo_of_person is True
+    def human(concept: Concept) -> bool:
+        """Is there a human in the request, other than through ``concept`` itself?"""
+        return photo_of_person is True or bool((concepts - {concept}) & _HUMAN)
+
     short = len(norm.tokens) <= 4
     for idx, items in sorted(by_clause.items()):
         _judge_clause(idx, items, hits, benign, human, short)
@@ -261,7 +266,12 @@ def analyse(norm: NormalizedText, matches: Sequence[ConceptMatch], photo_of_pers
 
 
 def _judge_clause(
-    idx: int, items: list[ConceptMatch], hits: list[RuleHit], benign: list[RuleHit], human: bool, short: bool
+    idx: int,
+    items: list[ConceptMatch],
+    hits: list[RuleHit],
+    benign: list[RuleHit],
+    human: Callable[[Concept], bool],
+    short: bool,
 ) -> None:
     of: dict[Concept, list[ConceptMatch]] = {}
     for m in items:
@@ -286,15 +296,13 @@ def _judge_clause(
     ) -> None:
         hits.append(RuleHit(rule, reason, idx, tuple(evidence), level, sexual))
 
-    # Nudity named outright, and undressing verbs that need no object. A single word with no human
-    # anywhere in the prompt describes a thing ("naked mole rat", "обнажённый меч", "LED strip").
+    # Nudity named outright, and undressing verbs that need no object. These words describe people
+    # even when no person word is found (a celebrity's name, a pronoun the lexicon lacks); their
+    # uses for things ("naked mole rat", "обнажённый меч") are listed as exceptions.
     outright = ((Concept.NUDE, "nudity", "nudity requested"), (Concept.UNDRESS, "undress", "undressing verb"))
     for concept, rule, what in outright:
         for m in live(concept):
-            if human or short or _strong(m):
-                hit(rule, f"{what}: '{m.matched}'", [m], ExposureLevel.EXPLICIT_NUDITY)
-            else:
-                benign.append(RuleHit("no_person", f"'{m.matched}' with no person in the request", idx, (m,)))
+            hit(rule, f"{what}: '{m.matched}'", [m], ExposureLevel.EXPLICIT_NUDITY)
 
     # A removal verb with a garment as object (a benign target in between takes the verb).
     benign_targets = of.get(Concept.BENIGN_TARGET, [])
@@ -337,6 +345,10 @@ def _judge_clause(
             if recolour and concept is not Concept.SHEER and not of.get(Concept.REVEAL):
                 benign.append(RuleHit("recolour", f"'{m.matched}' is only recoloured", idx, (m,)))
                 continue
+            if concept in _OBJECT_ATTIRE and not (human(concept) or short):
+                # "see-through glass", "a tight deadline": these words describe things too
+                benign.append(RuleHit("no_person", f"'{m.matched}' with no person in the request", idx, (m,)))
+                continue
             hit(f"attire_{concept.value.lower()}", f"{concept.value.lower()} attire: '{m.matched}'", [m], level)
 
     # Indirect exposure: "make the fabric disappear", "make her skirt shorter".
@@ -350,7 +362,7 @@ def _judge_clause(
     # Sexual content and sexualised posing. A lone sexual adjective needs a human subject in the
     # prompt ("a sexy sports car" is not sexual content); short prompts ("generate porn") stand alone.
     for m in live(Concept.SEXUAL):
-        if _strong(m) or human or short or of.get(Concept.NUDE):
+        if _strong(m) or human(Concept.SEXUAL) or short:
             hit("sexual", f"sexual content: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
     if of.get(Concept.PERSON) or of.get(Concept.REAL) or of.get(Concept.MINOR):
         for m in live(Concept.POSE):

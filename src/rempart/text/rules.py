@@ -240,9 +240,11 @@ def analyse(norm: NormalizedText, matches: Sequence[ConceptMatch], photo_of_pers
     minor_evidence = tuple(m for m in matches if m.concept is Concept.MINOR)
     real_evidence = tuple(m for m in matches if m.concept is Concept.REAL)
     person = bool(concepts & {Concept.PERSON, Concept.REAL}) or photo_of_person is True
-    implied_edit = (
-        bool(concepts & {Concept.EDIT, Concept.DRESS, Concept.REMOVE, Concept.UNDRESS}) and Concept.PERSON in concepts
-    )
+    persons = [m for m in matches if m.concept is Concept.PERSON]
+    edit_verb = bool(concepts & {Concept.EDIT, Concept.REMOVE, Concept.UNDRESS}) or any(
+        m.concept is Concept.DRESS and any(m.start <= p.start and p.end <= m.end for p in persons) for m in matches
+    )  # "put her in" is an edit; "a woman in a swimsuit" describes a picture
+    implied_edit = edit_verb and bool(persons)
     real_cue = photo_of_person is True or bool(real_evidence) or (photo_of_person is None and implied_edit)
     exposure = max((h.level for h in hits), default=ExposureLevel.EVERYDAY)
     sexualised = any(h.sexualised for h in hits)

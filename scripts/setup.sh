@@ -10,6 +10,10 @@ fi
 stamp=.venv/.rempart-installed
 want=$(cat pyproject.toml scripts/setup.sh scripts/install-extras.sh 2>/dev/null | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  # pdqhash ships as source and compiles C++ during install: make sure a compiler is there first.
+  if ! command -v g++ >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq g++ >/dev/null
+  fi
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".[dev]"
   if [ -f scripts/install-extras.sh ]; then

@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check src tests tools benchmarks
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+REMPART_MODELS=1 .venv/bin/python -m pytest "$@"

@@ -43,7 +43,7 @@ class PromptSection(_Strict):
         0.85, ge=0.0, le=1.0, description="threshold when the rules found only benign evidence (negation, accessories)"
     )
     unsupported_threshold: float = Field(
-        0.7,
+        0.8,
         ge=0.0,
         le=1.0,
         description="threshold when the text has no word of any harmful family (the classifier stands alone)",

@@ -253,7 +253,7 @@ def _compile_piece(raw: str) -> _Piece | None:
 
 
 _HANGUL_FIRST, _HANGUL_LAST = "\uac00", "\ud7a3"
-_PLAIN = re.compile(r"[a-z0-9]+")
+_PLAIN = re.compile(r"[a-z]+")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -296,16 +296,14 @@ def _compile_term(concept: Concept | None, language: str, source: str) -> _Term 
 
 
 def _typo_ok(token: str, value: str) -> bool:
-    """Which typos count. Words of seven letters or more: any one edit ("lingeire"). Shorter words:
-    an inserted letter after the first two ("nakeed") or a wrong last letter ("bikiny"), never
-    an edit inside the word: "named" is not "naked", "cooler" is not "coomer"."""
+    """Which typos count. Words of eight letters or more: any one edit ("lingeire"). Shorter words:
+    only an inserted letter after the first two ("nakeed"), never a changed letter: "named" is not
+    "naked", "cooler" is not "coomer", "tangan" (hand) is not "tangas"."""
+    if not (value.isascii() or "\u0400" <= value[0] <= "\u04ff"):
+        return False  # Latin and Cyrillic only: in Arabic or Turkish one letter turns a word into another
     if len(value) >= _FUZZY_LONG:
         return True
-    if token[:2] != value[:2]:
-        return False
-    if len(token) == len(value) + 1:
-        return True
-    return len(token) == len(value) >= _FUZZY_MIN and token[:-1] == value[:-1]
+    return len(token) == len(value) + 1 and token[:2] == value[:2]
 
 
 def _latin_term(term: _Term) -> bool:

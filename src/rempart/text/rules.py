@@ -28,7 +28,7 @@ from rempart.text.lexicon import ConceptMatch
 from rempart.text.normalize import NormalizedText
 from rempart.vocabulary import ExposureLevel
 
-_CLAUSE_PUNCT = frozenset(".;!?\n,:、。，；！？…|")
+_CLAUSE_PUNCT = frozenset(".;!?\n,:、。，；！？…|،؛؟")
 _NEG_BEFORE = 32
 _NEG_AFTER = 12
 

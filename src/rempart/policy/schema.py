@@ -32,9 +32,9 @@ DegradedAction = Literal["block", "review"]
 class PromptSection(_Strict):
     """How the text screen's scores become actions."""
 
-    block_threshold: float = Field(0.5, ge=0.0, le=1.0, description="classifier probability that blocks")
+    block_threshold: float = Field(0.4, ge=0.0, le=1.0, description="classifier probability that blocks")
     review_threshold: float = Field(
-        0.5, ge=0.0, le=1.0, description="probability from which a prompt goes to review (equal: no review band)"
+        0.4, ge=0.0, le=1.0, description="probability from which a prompt goes to review (equal: no review band)"
     )
     minor_block_threshold: float = Field(
         0.35, ge=0.0, le=1.0, description="lower blocking threshold when a minor cue is present"
@@ -43,7 +43,7 @@ class PromptSection(_Strict):
         0.85, ge=0.0, le=1.0, description="threshold when the rules found only benign evidence (negation, accessories)"
     )
     unsupported_threshold: float = Field(
-        0.8,
+        0.6,
         ge=0.0,
         le=1.0,
         description="threshold when the text has no word of any harmful family (the classifier stands alone)",

@@ -361,10 +361,12 @@ def _judge_clause(
             evidence = [m, *(garments[:1] or intimate[:1])]
             hit("reveal", f"indirect exposure: '{m.matched}'", evidence, ExposureLevel.PARTIAL_NUDITY)
 
-    # Sexual content and sexualised posing. A lone sexual adjective needs a human subject in the
-    # prompt ("a sexy sports car" is not sexual content); short prompts ("generate porn") stand alone.
+    # Sexual content and sexualised posing. A lone sexual adjective right before a thing, with no human
+    # in the prompt, describes the thing ("a sexy sports car"); otherwise sexual words stand alone.
+    things = of.get(Concept.BENIGN_TARGET, []) + of.get(Concept.ACCESSORY, [])
     for m in live(Concept.SEXUAL):
-        if _strong(m) or human(Concept.SEXUAL) or short:
+        describes_thing = any(0 <= t.start - m.end <= 24 for t in things)
+        if _strong(m) or human(Concept.SEXUAL) or short or not describes_thing:
             hit("sexual", f"sexual content: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
     if of.get(Concept.PERSON) or of.get(Concept.REAL) or of.get(Concept.MINOR):
         for m in live(Concept.POSE):

@@ -21,6 +21,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "rempart.cli.screen_cmd",
     "rempart.cli.eval_cmd",
     "rempart.cli.vision_cmds",
+    "rempart.cli.serve_cmds",
+    "rempart.cli.redteam_cmd",
+    "rempart.cli.audit_cmd",
 )
 
 

@@ -47,7 +47,7 @@ padding:0 1rem;line-height:1.45}
 h1{margin-bottom:.2rem}h2{border-bottom:2px solid #d8dde6;padding-bottom:.2rem;margin-top:2.2rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}th,td{border:1px solid #d8dde6;padding:.25rem .5rem;
 text-align:left;vertical-align:top}th{background:#f1f3f7}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td:first-child{white-space:nowrap}
 .note{color:#5a6272;font-size:.9rem}.warn{background:#fff4d6;border:1px solid #e6c35c;padding:.5rem .8rem}
 .danger{background:#ffe1e1;border:1px solid #d66;padding:.5rem .8rem;font-weight:600}
 .sheet{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.8rem}

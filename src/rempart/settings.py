@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     source_cache_size: int = Field(256, ge=0, description="source-image analyses kept in memory for output checks")
     source_cache_seconds: float = Field(900.0, ge=0.0)
 
+    switch_interval_ms: float = Field(
+        1.0,
+        gt=0.0,
+        le=100.0,
+        description="Python's GIL switch interval in a server process (its default, 5 ms, lets a detector thread "
+        "hold up the event loop)",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = Field(True, description="one JSON object per log line")
 

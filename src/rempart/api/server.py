@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import socket
+import sys
 import time
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
@@ -47,6 +48,7 @@ def _uvicorn_options() -> dict[str, Any]:
 def serve(settings: Settings) -> None:
     """Run the gateway until it is told to stop. Raises ``ConfigError`` if it cannot start."""
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    sys.setswitchinterval(settings.switch_interval_ms / 1000.0)
     if settings.workers == 1:
         server = uvicorn.Server(
             uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, **_uvicorn_options())
@@ -80,6 +82,7 @@ def _worker(values: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides; SIGTERM stops us gracefully
     settings = load_settings(**values)
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    sys.setswitchinterval(settings.switch_interval_ms / 1000.0)
     sock = _listen(settings.host, settings.port)
     server = uvicorn.Server(uvicorn.Config(create_app(settings), **_uvicorn_options()))
     server.run(sockets=[sock])

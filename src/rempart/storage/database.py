@@ -98,7 +98,7 @@ def _begin_immediate(dbapi_conn: Any, timeout_s: float = 30.0) -> None:
     try:
         cursor.execute("PRAGMA busy_timeout=0")
         deadline = time.monotonic() + timeout_s
-        delay = 0.0002
+        delay = 0.0001
         while True:
             try:
                 cursor.execute("BEGIN IMMEDIATE")
@@ -107,7 +107,7 @@ def _begin_immediate(dbapi_conn: Any, timeout_s: float = 30.0) -> None:
                 if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
                     raise
             time.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 1.5, 0.002)
+            delay = min(delay * 1.5, 0.0003)
     finally:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()

@@ -9,6 +9,7 @@ on fakes (and may pass a store); ``rempart serve`` passes neither.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -146,6 +147,15 @@ def build_services(
     )
 
 
+def _freeze_heap() -> None:
+    """Move everything loaded at start-up (lexicons, vocabularies, model graphs: a few hundred
+    thousand objects) out of the garbage collector's sight. Without this, every full collection
+    walks them all, a 40-70 ms pause of every request thread that showed as the p99 of text checks;
+    they live as long as the process, so there is nothing to collect among them anyway."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings, guard: Guard | None = None, *, store: DecisionStore | None = None) -> FastAPI:
     metrics = Metrics()
 
@@ -153,6 +163,7 @@ def create_app(settings: Settings, guard: Guard | None = None, *, store: Decisio
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await asyncio.to_thread(build_services, settings, metrics, guard, store)
         app.state.services = services
+        _freeze_heap()
         try:
             yield
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -41,8 +42,25 @@ class TextEncoder(Protocol):
     def model_info(self) -> tuple[ModelInfo, ...]: ...
 
 
+@dataclass(slots=True)
+class _Call:
+    """One caller's texts waiting to be encoded, possibly together with other callers' texts."""
+
+    texts: list[str]
+    result: FloatArray | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+
 class UseEncoder:
-    """USE multilingual v3: 512-d L2-normalised embeddings, about 2 ms per prompt on one core."""
+    """USE multilingual v3: 512-d L2-normalised embeddings, about 3 ms per prompt on one core.
+
+    Concurrent callers are encoded together ("flat combining"): a thread that finds the model busy
+    leaves its texts in a queue; whichever thread gets the model next encodes everything queued in
+    one batch and hands each caller its rows. A lone caller never waits for company, so latency at
+    low load is unchanged, while under load the per-text cost falls by half (batches of 8-16 cost
+    about 1.4 ms per text instead of 3 ms, measured in benchmarks/results/prompt-*.md).
+    """
 
     dim = EMBEDDING_DIM
 
@@ -52,6 +70,11 @@ class UseEncoder:
         self._info: tuple[ModelInfo, ...] = ()
         self._words: frozenset[str] = frozenset()
         self._lock = threading.Lock()
+        self._run_lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending: list[_Call] = []
+        self.batches = 0
+        self.batched_calls = 0
 
     @property
     def loaded(self) -> bool:
@@ -89,8 +112,39 @@ class UseEncoder:
     def encode(self, texts: list[str]) -> FloatArray:
         if self._model is None:
             self.load()
-        out = np.asarray(self._model.encode(texts), dtype=np.float32)
-        return out.reshape(len(texts), EMBEDDING_DIM)
+        call = _Call(list(texts))
+        with self._pending_lock:
+            self._pending.append(call)
+        with self._run_lock:
+            # Holding the model: our texts are either done by the previous holder or still queued.
+            if not call.done:
+                with self._pending_lock:
+                    batch, self._pending = self._pending, []
+                self._encode_batch(batch)
+        if call.error is not None:
+            raise call.error
+        assert call.result is not None
+        return call.result
+
+    def _encode_batch(self, batch: list[_Call]) -> None:
+        flat = [text for call in batch for text in call.texts]
+        try:
+            out = (
+                np.asarray(self._model.encode(flat), dtype=np.float32).reshape(len(flat), EMBEDDING_DIM)
+                if flat
+                else np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+            )
+        except BaseException as exc:  # every caller in the batch sees the failure, none hangs
+            for call in batch:
+                call.error, call.done = exc, True
+            raise
+        self.batches += 1
+        self.batched_calls += len(batch)
+        row = 0
+        for call in batch:
+            call.result = out[row : row + len(call.texts)]
+            call.done = True
+            row += len(call.texts)
 
     def vocabulary(self) -> frozenset[str]:
         return self._words

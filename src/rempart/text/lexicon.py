@@ -297,13 +297,26 @@ def _compile_term(concept: Concept | None, language: str, source: str) -> _Term 
 
 def _typo_ok(token: str, value: str) -> bool:
     """Which typos count. Words of eight letters or more: any one edit ("lingeire"). Shorter words:
-    only an inserted letter after the first two ("nakeed"), never a changed letter: "named" is not
+    an inserted letter after the first two ("nakeed"), in words of seven letters a dropped letter
+    ("lingrie") or, from five letters, two neighbours swapped ("biknii", "nakde") after the first one, never a changed letter: "named" is not
     "naked", "cooler" is not "coomer", "tangan" (hand) is not "tangas"."""
     if not (value.isascii() or "\u0400" <= value[0] <= "\u04ff"):
         return False  # Latin and Cyrillic only: in Arabic or Turkish one letter turns a word into another
     if len(value) >= _FUZZY_LONG:
         return True
-    return len(token) == len(value) + 1 and token[:2] == value[:2]
+    if len(token) == len(value) + 1:
+        return token[:2] == value[:2]
+    if token[0] != value[0]:
+        return False
+    if len(token) == len(value) - 1:
+        # "lingrie", "topess": words of seven letters, not at their end, where inflections live and
+        # where a dropped letter makes another language's word ("colinya" -> "colina", "bralet" -> "balet")
+        cut = next(i for i in range(len(token)) if token[i] != value[i]) if token != value[:-1] else len(token)
+        return len(value) >= _FUZZY_LONG - 1 and cut < len(value) - 2
+    if len(token) == len(value):  # a swap, not a substitution
+        diff = [i for i in range(len(value)) if token[i] != value[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and token[diff[0]] == value[diff[1]]
+    return False
 
 
 def _latin_term(term: _Term) -> bool:

@@ -80,6 +80,24 @@ def test_typos_match_long_words() -> None:
     assert hits and hits[0].how == "fuzzy"
 
 
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [("thnog", Concept.UNDERWEAR), ("topess", Concept.NUDE), ("seuxal", Concept.SEXUAL), ("nakde", Concept.NUDE)],
+)
+def test_short_words_tolerate_swapped_dropped_and_inserted_letters(text: str, concept: Concept) -> None:
+    hits = [m for m in ConceptMatcher(LEXICONS).match(normalize(text)) if m.concept is concept]
+    assert hits and hits[0].how == "fuzzy"
+
+
+@pytest.mark.parametrize("text", ["colina", "balet", "named"])
+def test_short_words_never_take_a_changed_letter_or_a_dropped_ending(text: str) -> None:
+    """A changed letter, or a dropped letter near the end or in a short word, makes other words:
+    'colina' (a hill) is not 'colinya' (Malay: her bra), 'balet' not 'bralet'."""
+    harmful = {Concept.SWIMWEAR, Concept.UNDERWEAR, Concept.NUDE, Concept.SEXUAL}
+    found = [m for m in ConceptMatcher(LEXICONS).match(normalize(text)) if m.concept in harmful]
+    assert not found
+
+
 @pytest.mark.parametrize("text", ["12歳の女の子", "12살 소녀", "12岁女孩", "a 12-year-old", "age: 15", "13yo"])
 def test_ages_under_18_are_minor_cues(text: str) -> None:
     matcher = ConceptMatcher(LEXICONS)

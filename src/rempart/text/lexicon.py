@@ -336,14 +336,14 @@ def _is_word_char(ch: str) -> bool:
 
 @dataclass
 class _SubstringIndex:
-    """Substring terms (unsegmented languages and the de-spaced view) keyed by their first two
-    characters, so each text position looks at a handful of candidates, not all of them."""
+    """Substring terms (unsegmented languages and the de-spaced view) keyed by their first three
+    characters (fewer for shorter terms), so each text position looks at a handful of candidates."""
 
     by_key: dict[str, list[tuple[_Term, tuple[str, ...]]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, term: _Term, parts: tuple[str, ...]) -> None:
         if parts and parts[0]:
-            self.by_key[parts[0][:2]].append((term, parts))
+            self.by_key[parts[0][:3]].append((term, parts))
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.by_key.values())
@@ -351,7 +351,8 @@ class _SubstringIndex:
     def find(self, compact: str) -> Iterable[tuple[_Term, int, int]]:
         keys = self.by_key
         for i in range(len(compact)):
-            for key in (compact[i : i + 2], compact[i]):
+            three = compact[i : i + 3]
+            for key in (three, three[:2], three[:1])[3 - len(three) :]:
                 candidates = keys.get(key)
                 if not candidates:
                     continue
@@ -359,8 +360,6 @@ class _SubstringIndex:
                     end = _match_parts(compact, i, parts)
                     if end is not None:
                         yield term, i, end
-                if len(key) == 1:
-                    break
 
 
 def _match_parts(compact: str, start: int, parts: tuple[str, ...]) -> int | None:

@@ -19,7 +19,7 @@ from rempart.text.screen import PromptScreen
 from rempart.vision import ImageAnalyzer
 from rempart.vision.fakes import ScriptedVision, nudge, unit_vector
 from rempart.vision.inspector import VisionInspector
-from rempart.vision.values import AgeGenderRaw, Box, Region
+from rempart.vision.values import AgeGenderRaw, Box, ImageSignals, Region
 from rempart.vocabulary import Action, HarmCategory
 
 FACE = Box(100, 60, 80, 80)
@@ -127,3 +127,18 @@ def test_minor_output_at_swimwear_level(
     result = guard.screen_output(out_data)
     assert result.decision.action is Action.BLOCK
     assert result.decision.categories == (HarmCategory.MINOR_SEXUALISATION,)
+
+
+def test_kept_source_handle_holds_no_pixels_yet_still_compares(guard: Guard, vision: ScriptedVision) -> None:
+    """The gateway keeps the source's analysis for minutes: it must not keep the photo itself."""
+    src_data, src = _image(5)
+    out_data, out = _image(6)
+    person = unit_vector(5)
+    _script_person(vision, src, 35, person)
+    _script_person(vision, out, 35, nudge(person, 0.2), regions=SWIMWEAR)
+    assert guard.images is not None
+    _, handle = guard.images.facts(src_data, "source")
+    assert isinstance(handle, ImageSignals)
+    assert handle.image.pixels.size == 0 and handle.image.sha256 == src.sha256
+    facts, _ = guard.images.facts(out_data, "output", handle)
+    assert facts.same_person_as_source is True

@@ -297,9 +297,9 @@ def _compile_term(concept: Concept | None, language: str, source: str) -> _Term 
 
 def _typo_ok(token: str, value: str) -> bool:
     """Which typos count. Words of eight letters or more: any one edit ("lingeire"). Shorter words:
-    an inserted letter after the first two ("nakeed"), in words of seven letters a dropped letter
-    ("lingrie") or, from five letters, two neighbours swapped ("biknii", "nakde") after the first one, never a changed letter: "named" is not
-    "naked", "cooler" is not "coomer", "tangan" (hand) is not "tangas"."""
+    an inserted letter after the first two ("nakeed"); in words of seven letters a dropped letter
+    ("topess"); from five letters two neighbours swapped after the first letter ("nakde"). Never a
+    changed letter: "named" is not "naked", "cooler" is not "coomer", "tangan" is not "tangas"."""
     if not (value.isascii() or "\u0400" <= value[0] <= "\u04ff"):
         return False  # Latin and Cyrillic only: in Arabic or Turkish one letter turns a word into another
     if len(value) >= _FUZZY_LONG:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from rempart.media.loading import DEFAULT_LIMITS, ImageLimits, load_image
 from rempart.policy.decision import FaceFacts, ImageFacts
 from rempart.signals import ModelInfo, Status
@@ -90,12 +92,23 @@ class VisionInspector:
         return self.analyzer.analyze(loaded, identity=True if role == "source" else None)
 
     def facts(self, image: bytes | str, role: str, source: object | None = None) -> tuple[ImageFacts, object]:
+        """The image's facts and a handle for a later same-person test: the signals without the
+        decoded pixels (callers keep handles for minutes; the pixels are megabytes of a real
+        person's photo that nothing needs once the detectors have run)."""
         signals = self.analyse(image, role)
         facts = facts_of(signals, role)
         if role == "output" and isinstance(source, ImageSignals) and source.faces:
             identity = signals.result("vision.identity")
-            if identity is not None and identity.status is Status.SKIPPED:
-                return facts, signals  # exposure too low for identity to matter
-            match = self.analyzer.compare(source, signals)
-            facts = replace(facts, same_person_as_source=match.same_person, identity_distance=match.distance)
-        return facts, signals
+            if identity is None or identity.status is not Status.SKIPPED:  # skipped: too little exposure to matter
+                match = self.analyzer.compare(source, signals)
+                facts = replace(facts, same_person_as_source=match.same_person, identity_distance=match.distance)
+        return facts, without_pixels(signals)
+
+
+def without_pixels(signals: ImageSignals) -> ImageSignals:
+    """``signals`` with its image's pixels dropped (shape, digest and format kept)."""
+    return replace(signals, image=replace(signals.image, pixels=_NO_PIXELS))
+
+
+_NO_PIXELS = np.zeros((0, 0, 3), dtype=np.uint8)
+_NO_PIXELS.setflags(write=False)

@@ -228,6 +228,7 @@ def analyse(norm: NormalizedText, matches: Sequence[ConceptMatch], photo_of_pers
     hits: list[RuleHit] = []
     benign: list[RuleHit] = []
     concepts = {m.concept for m in matches}
+
     def human(concept: Concept) -> bool:
         """Is there a human in the request, other than through ``concept`` itself?"""
         return photo_of_person is True or bool((concepts - {concept}) & _HUMAN)

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import constant_model
 from rempart.errors import PolicyError
 from rempart.guard import Guard, RequestInput
 from rempart.policy import Context, FaceFacts, ImageFacts, PromptSignal, Signals, decide, load_policy, parse_policy
 from rempart.signals import Status
+from rempart.text.encoder import FakeEncoder
 from rempart.text.screen import PromptScreen
 from rempart.vocabulary import Action, HarmCategory
 
@@ -85,6 +87,26 @@ def test_adult_mode_allows_fictional_nudity_but_never_minors_or_real_people(rule
     assert guard.screen_request(RequestInput("remove her clothes", True)).decision.action is Action.BLOCK
     minor = guard.screen_request(RequestInput("a 15 year old girl, nude", False)).decision
     assert minor.action is Action.BLOCK and minor.categories[0] is HarmCategory.MINOR_SEXUALISATION
+
+
+@pytest.mark.parametrize(
+    ("text", "photo", "action"),
+    [
+        ("a travel brochure: a woman in a swimsuit reads a book by the pool", False, Action.REVIEW),
+        ("put her in a swimsuit", True, Action.BLOCK),  # a real person: the ordinary bar
+        ("my 12 year old niece in a swimsuit", False, Action.BLOCK),  # a minor: the lower bar
+    ],
+)
+def test_classifier_needs_more_certainty_for_attire_the_policy_allows(
+    text: str, photo: bool | None, action: Action
+) -> None:
+    """The rules read fictional adults in swimwear as allowed; a classifier score of 0.5 (above the
+    ordinary bar, below ``allowed_attire_threshold``) does not block them (it asks for review), but
+    still blocks where a real person or a minor is involved."""
+    screen = PromptScreen(FakeEncoder(), model=constant_model(0.5))
+    screen.load()
+    guard = Guard(policy=DEFAULT, prompt_screen=screen)
+    assert guard.screen_request(RequestInput(text, photo)).decision.action is action
 
 
 def test_failed_prompt_screen_fails_closed() -> None:

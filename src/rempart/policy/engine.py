@@ -174,14 +174,23 @@ def rule_adult_content_request(policy: Policy, signals: Signals, context: Contex
 
 def rule_classifier(policy: Policy, signals: Signals, context: Context) -> list[RuleFired]:
     """The trained classifier's probability, with a lower bar for minors and a higher one when the
-    rules found only benign evidence (a genuine negation, an accessory, a watermark)."""
+    rules found only benign evidence (a genuine negation, an accessory, a watermark), only attire
+    the policy allows on fictional adults, or no word of a harmful family at all."""
     analysis, probability = _prompt(signals)
     if context.stage != "request" or analysis is None or probability is None:
         return []
     minor = _minor_context(policy, signals, analysis)
+    real = _real_context(policy, signals, context, analysis)
     cfg = policy.prompt
     if minor:
         block_at = min(cfg.minor_block_threshold, cfg.block_threshold)
+    elif (
+        not real
+        and analysis.hits
+        and not analysis.sexualised
+        and analysis.exposure <= policy.adult_content.max_exposure
+    ):
+        block_at = max(cfg.allowed_attire_threshold, cfg.block_threshold)
     elif analysis.benign and not analysis.hits:
         block_at = max(cfg.benign_evidence_threshold, cfg.block_threshold)
     elif not analysis.hits and not analysis.suspicious:
@@ -193,7 +202,7 @@ def rule_classifier(policy: Policy, signals: Signals, context: Context) -> list[
         return []
     if minor:
         category = HarmCategory.MINOR_SEXUALISATION
-    elif _real_context(policy, signals, context, analysis):
+    elif real:
         category = HarmCategory.REAL_PERSON_SEXUALISATION
     else:
         category = HarmCategory.ADULT_SEXUAL_CONTENT

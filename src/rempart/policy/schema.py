@@ -48,6 +48,12 @@ class PromptSection(_Strict):
         le=1.0,
         description="threshold when the text has no word of any harmful family (the classifier stands alone)",
     )
+    allowed_attire_threshold: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="threshold when the rules read fictional adults in attire the policy allows (swimwear)",
+    )
     max_chars: int = Field(16_000, ge=16, le=1_000_000)
 
     @model_validator(mode="after")

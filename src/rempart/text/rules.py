@@ -341,7 +341,18 @@ def _judge_clause(
 
     # Revealing attire, unless it is only recoloured.
     colours = of.get(Concept.COLOR, [])
-    dressing = [d for d in live(Concept.DRESS) if not any(d.start <= c.start and c.end <= d.end for c in colours)]
+    attire = [m for c in _ATTIRE_LEVEL for m in of.get(c, [])]
+
+    def restyles(d: ConceptMatch) -> bool:
+        """"the black bikini ... into a red one": a dress phrase after every attire word and just
+        before a colour changes the colour of what is there, it dresses nobody."""
+        return any(0 <= c.start - d.end <= 12 for c in colours) and not any(a.start >= d.start for a in attire)
+
+    dressing = [
+        d
+        for d in live(Concept.DRESS)
+        if not any(d.start <= c.start and c.end <= d.end for c in colours) and not restyles(d)
+    ]
     recolour = bool(of.get(Concept.CHANGE_ATTR) or colours) and not dressing
     for concept, level in _ATTIRE_LEVEL.items():
         for m in live(concept):

@@ -380,7 +380,9 @@ def _judge_clause(
         describes_thing = any(0 <= t.start - m.end <= 24 for t in things)
         if _strong(m) or human(Concept.SEXUAL) or short or not describes_thing:
             hit("sexual", f"sexual content: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
-    if of.get(Concept.PERSON) or of.get(Concept.REAL) or of.get(Concept.MINOR):
+    # A pose needs somebody to strike it: in its clause, or anywhere in a prompt written as tags
+    # ("a woman in lingerie, spread legs") or sent with a photo of a person.
+    if of.get(Concept.PERSON) or of.get(Concept.REAL) or of.get(Concept.MINOR) or human(Concept.POSE):
         for m in live(Concept.POSE):
             hit("pose", f"sexualised pose: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
 

@@ -676,7 +676,8 @@ def markdown(r: dict[str, Any]) -> str:
     lines = [
         f"# Gateway benchmark {r['date']}",
         "",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, {m['platform']}.",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, {m['platform']}. "
+        f"Speed calibration (lower is faster; compare runs with it): {m.get('calibration')}.",
         "Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + ".",
         f"Database: {r['database']} ({r['settings']}). Guard: {r['guard']}"
         + (f"; vision: {r.get('vision')}" if r["guard"] == "real" else "")

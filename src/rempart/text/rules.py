@@ -377,7 +377,8 @@ def _judge_clause(
     # in the prompt, describes the thing ("a sexy sports car"); otherwise sexual words stand alone.
     things = of.get(Concept.BENIGN_TARGET, []) + of.get(Concept.ACCESSORY, [])
     for m in live(Concept.SEXUAL):
-        describes_thing = any(0 <= t.start - m.end <= 24 for t in things)
+        # "a sexy sports car", and in noun-first languages "mobil sport seksi", "سيارة رياضية مثيرة"
+        describes_thing = any(0 <= t.start - m.end <= 24 or 0 <= m.start - t.end <= 24 for t in things)
         if _strong(m) or human(Concept.SEXUAL) or short or not describes_thing:
             hit("sexual", f"sexual content: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
     # A pose needs somebody to strike it: in its clause, or anywhere in a prompt written as tags

@@ -343,10 +343,15 @@ def _judge_clause(
     colours = of.get(Concept.COLOR, [])
     attire = [m for c in _ATTIRE_LEVEL for m in of.get(c, [])]
 
+    changes = of.get(Concept.CHANGE_ATTR, [])
+
     def restyles(d: ConceptMatch) -> bool:
-        """"the black bikini ... into a red one": a dress phrase after every attire word and just
-        before a colour changes the colour of what is there, it dresses nobody."""
-        return any(0 <= c.start - d.end <= 12 for c in colours) and not any(a.start >= d.start for a in attire)
+        """A dress phrase after every attire word dresses nobody when it leads to a colour ("the
+        black bikini ... into a red one") or when the clause changes an attribute ("change the
+        colour of the swimsuit she is wearing"): it names what is already there."""
+        if any(a.start >= d.start for a in attire):
+            return False
+        return any(0 <= c.start - d.end <= 12 for c in colours) or any(c.end <= d.start for c in changes)
 
     dressing = [
         d

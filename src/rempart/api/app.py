@@ -26,6 +26,7 @@ from rempart.api.middleware import RequestMiddleware
 from rempart.api.openapi import install_openapi
 from rempart.api.routes import decisions, health, keys, reviews, screen
 from rempart.api.service import Gateway
+from rempart.api.sources import MemorySourceCache, RedisSourceCache, SourceCache
 from rempart.auth import Authenticator, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from rempart.errors import StorageError
 from rempart.guard import Guard, ImageInspector
@@ -121,7 +122,17 @@ def build_services(
     db = DbRunner(settings.db_workers)
     writer = BatchWriter(store)
     metrics.track_in_flight(lambda: float(pools.in_flight))
-    gateway = Gateway(settings=settings, guard=guard, store=store, pools=pools, db=db, writer=writer, metrics=metrics)
+    sources: SourceCache = MemorySourceCache(settings.source_cache_size, settings.source_cache_seconds)
+    if settings.redis_url:
+        sources = RedisSourceCache(
+            settings.redis_url,
+            secret=settings.api_key_pepper.get_secret_value().encode(),
+            size=settings.source_cache_size,
+            ttl_s=settings.source_cache_seconds,
+        )
+    gateway = Gateway(
+        settings=settings, guard=guard, store=store, pools=pools, db=db, writer=writer, metrics=metrics, sources=sources
+    )
     authenticator = Authenticator(
         store.get_key, settings.api_key_pepper.get_secret_value(), cache_seconds=settings.auth_cache_seconds
     )
@@ -168,6 +179,7 @@ def create_app(settings: Settings, guard: Guard | None = None, *, store: Decisio
             yield
         finally:
             await services.limiter.close()
+            await services.gateway.sources.close()
             await asyncio.to_thread(services.close)
 
     app = FastAPI(

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -30,6 +28,7 @@ from typing import Literal
 from rempart.api.capacity import DbRunner, DetectorTimeout, Pools
 from rempart.api.errors import OverloadedError
 from rempart.api.metrics import Metrics
+from rempart.api.sources import MemorySourceCache, SourceCache
 from rempart.api.summary import facts_from_dict, requested_exposure, summarise
 from rempart.auth import Principal
 from rempart.errors import ForbiddenError, InputError, StorageError
@@ -85,36 +84,6 @@ class OutputCheck:
     received_at: datetime | None = None
 
 
-class SourceCache:
-    """Source-image analyses by request decision id, kept briefly in memory (never stored) so an
-    output check that names its request can compare identities without the source being resent."""
-
-    def __init__(self, size: int, ttl_s: float) -> None:
-        self._size = size
-        self._ttl = ttl_s
-        self._items: OrderedDict[str, tuple[float, object]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def put(self, key: str, handle: object) -> None:
-        if self._size <= 0 or self._ttl <= 0:
-            return
-        with self._lock:
-            self._items[key] = (time.monotonic() + self._ttl, handle)
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def get(self, key: str) -> object | None:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is None:
-                return None
-            if hit[0] < time.monotonic():
-                del self._items[key]
-                return None
-            return hit[1]
-
-
 class _Progress:
     """What a job established before it was abandoned at its deadline (written by the worker)."""
 
@@ -145,6 +114,7 @@ class Gateway:
         db: DbRunner,
         writer: BatchWriter,
         metrics: Metrics,
+        sources: SourceCache | None = None,
     ) -> None:
         self.settings = settings
         self.guard = guard
@@ -153,7 +123,11 @@ class Gateway:
         self.db = db
         self.writer = writer
         self.metrics = metrics
-        self.sources = SourceCache(settings.source_cache_size, settings.source_cache_seconds)
+        self.sources: SourceCache = (
+            sources
+            if sources is not None
+            else MemorySourceCache(settings.source_cache_size, settings.source_cache_seconds)
+        )
 
     # --- requests -------------------------------------------------------------------------------
 
@@ -204,7 +178,7 @@ class Gateway:
             )
         )
         if outcome.source_handle is not None:
-            self.sources.put(record.id, outcome.source_handle)
+            await self.sources.put(record.id, outcome.source_handle)
         return record
 
     # --- outputs --------------------------------------------------------------------------------
@@ -226,7 +200,7 @@ class Gateway:
             stage="output",
         )
         request_decision = _request_decision(parent) if parent is not None else None
-        cached = self.sources.get(parent.id) if parent is not None else None
+        cached = await self.sources.get(parent.id) if parent is not None else None
         stored_source = parent.signals.get("source") if parent is not None else None
         progress = _Progress()
         if isinstance(stored_source, dict):

@@ -72,7 +72,7 @@ class Settings(BaseSettings):
 
     lineage_window_hours: float = Field(72.0, gt=0.0, description="how far back an edit is linked to earlier steps")
     lineage_max_distance: int = Field(6, ge=0, le=7, description="perceptual-hash bits that may differ in one lineage")
-    source_cache_size: int = Field(256, ge=0, description="source-image analyses kept in memory for output checks")
+    source_cache_size: int = Field(256, ge=0, description="source analyses kept for output checks (also in Redis)")
     source_cache_seconds: float = Field(900.0, ge=0.0)
 
     switch_interval_ms: float = Field(

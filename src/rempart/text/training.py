@@ -81,7 +81,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def train(train_path: Path, heldout_path: Path | None, out_dir: Path, c: float = 4.0) -> dict[str, Any]:
+def train(train_path: Path, heldout_path: Path | None, out_dir: Path, c: float = 8.0) -> dict[str, Any]:
     from sklearn.linear_model import LogisticRegression
 
     started = time.time()
@@ -141,7 +141,7 @@ def main() -> int:
     parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
     parser.add_argument("--heldout", type=Path, default=DEFAULT_HELDOUT)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("-C", type=float, default=4.0, dest="c")
+    parser.add_argument("-C", type=float, default=8.0, dest="c")
     args = parser.parse_args()
     card = train(args.train, args.heldout, args.out, args.c)
     print(json.dumps(card, indent=2))

@@ -37,9 +37,11 @@ from rempart.text.normalize import NormalizedText, fold
 
 LEXICON_PACKAGE = "rempart.text.lexicons"
 
-#: Concepts that an exception idiom suppresses (person, negation and clause words are kept).
+#: Concepts that an exception idiom suppresses (person and clause words are kept). Negators too:
+#: "can't wait to see her naked" negates nothing, nor does Dutch "pas de foto aan" (adjust the photo).
 SUPPRESSIBLE: frozenset[Concept] = frozenset(
     {
+        Concept.NEGATION,
         Concept.REMOVE,
         Concept.UNDRESS,
         Concept.GARMENT,

@@ -104,6 +104,16 @@ def test_ages_under_18_are_minor_cues(text: str) -> None:
     assert any(m.concept is Concept.MINOR and m.how == "age" for m in matcher.match(normalize(text))), text
 
 
+@pytest.mark.parametrize("text", ["she is 14", "barely legal but looks 13", "she just turned 16"])
+def test_ages_after_a_pronoun_or_looks_are_minor_cues(text: str) -> None:
+    assert any(m.concept is Concept.MINOR for m in ConceptMatcher(LEXICONS).match(normalize(text)))
+
+
+@pytest.mark.parametrize("text", ["she's 5'4 and tall", "he is 6 ft", "she is 12th in line", "it is 12 pm"])
+def test_heights_times_and_ranks_are_not_ages(text: str) -> None:
+    assert not any(m.concept is Concept.MINOR for m in ConceptMatcher(LEXICONS).match(normalize(text)))
+
+
 def test_adult_ages_are_not_minor_cues() -> None:
     matcher = ConceptMatcher(LEXICONS)
     assert not any(m.concept is Concept.MINOR and m.how == "age" for m in matcher.match(normalize("a 35 year old")))

@@ -599,6 +599,13 @@ def _compact(text: str) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
+#: After "she's 5" a height, weight, time or size is not an age ("she's 5'4", "he is 6 ft", "is 12 pm").
+_NOT_A_MEASURE = (
+    r"(?!\s*(?:['\u2032\"]|ft\b|feet|foot|cm\b|mm\b|m\b|kg\b|lbs?\b|inch|in\b|%|x\b|:\d|h\b|am\b|pm\b"
+    r"|o\s*clock|k\b|th\b|st\b|nd\b|rd\b))"
+)
+
+
 def _age_pattern(units: tuple[str, ...], prefixes: tuple[str, ...]) -> re.Pattern[str]:
     key = (*units, "|", *prefixes)
     cached = _AGE_RE_CACHE.get(key)
@@ -612,7 +619,7 @@ def _age_pattern(units: tuple[str, ...], prefixes: tuple[str, ...]) -> re.Patter
     unit_alt, prefix_alt = alternation(units), alternation(prefixes)
     pattern = re.compile(
         rf"(?<![\d.,])(?P<n1>\d{{1,2}})(?![\d.,]\d)[\s\-_]*(?:{unit_alt})(?![a-z])"
-        rf"|(?:(?<![a-z])(?:{prefix_alt})[\s:\-]*)(?P<n2>\d{{1,2}})(?![\d.,]?\d)",
+        rf"|(?:(?<![a-z])(?:{prefix_alt})[\s:\-]*)(?P<n2>\d{{1,2}})(?![\d.,]?\d){_NOT_A_MEASURE}",
         re.IGNORECASE,
     )
     _AGE_RE_CACHE[key] = pattern

@@ -31,6 +31,10 @@ from rempart.vocabulary import ExposureLevel
 _CLAUSE_PUNCT = frozenset(".;!?\n,:、。，；！？…|،؛؟")
 _NEG_BEFORE = 32
 _NEG_AFTER = 12
+#: Languages whose negators may follow what they negate ("服を脱がせないで", "kapde utaro mat",
+#: "das Kleid nicht ausziehen", "衣服不要脱"). Elsewhere a negator after a word is some other word:
+#: Portuguese "no"/"na" (in the), Italian "ne" (of it) would cancel "pelada no sofá".
+_NEG_FOLLOWS = frozenset({"ja", "ko", "hi", "tr", "de", "nl", "zh"})
 
 _ATTIRE_LEVEL: dict[Concept, ExposureLevel] = {
     Concept.REVEALING: ExposureLevel.REVEALING,
@@ -207,7 +211,7 @@ def _negated(target: ConceptMatch, negations: Iterable[ConceptMatch]) -> Concept
             return neg  # a negated verb form closing a phrase ("kıyafetlerini çıkarma"), not "oben ohne"
         if neg.end <= target.start and target.start - neg.end <= _NEG_BEFORE:
             return neg
-        if neg.start >= target.end and neg.start - target.end <= _NEG_AFTER:
+        if neg.start >= target.end and neg.start - target.end <= _NEG_AFTER and neg.language in _NEG_FOLLOWS:
             return neg
     return None
 

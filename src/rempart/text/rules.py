@@ -216,6 +216,19 @@ def _negated(target: ConceptMatch, negations: Iterable[ConceptMatch]) -> Concept
     return None
 
 
+#: Words that can praise a thing ("a sexy car", "mobil seksi", "سيارة مثيرة"), unlike "porn" or "sex".
+_ATTRACTIVE = (
+    "sexy", "sexier", "sexiest", "seksi", "sexi", "seksy", "sensual", "sensuel", "seduct", "seduis", "sedut",
+    "seducen", "hot", "caliente", "chaud", "heiss", "seksown", "сексуальн", "cekici", "مثير", "セクシー", "섹시", "性感",
+    "सेक्सी", "sexxy", "sexey",
+)  # fmt: skip
+
+
+def _attractive(m: ConceptMatch) -> bool:
+    word = m.matched.casefold()
+    return word.startswith(_ATTRACTIVE)
+
+
 def _strong(m: ConceptMatch) -> bool:
     """Multi-word terms and substring matches are specific; single generic words are weak."""
     return len(m.term.split()) > 1 or m.how in ("substring", "despaced")
@@ -387,7 +400,9 @@ def _judge_clause(
     things = of.get(Concept.BENIGN_TARGET, []) + of.get(Concept.ACCESSORY, [])
     for m in live(Concept.SEXUAL):
         # "a sexy sports car", and in noun-first languages "mobil sport seksi", "سيارة رياضية مثيرة"
-        describes_thing = any(0 <= t.start - m.end <= 24 or 0 <= m.start - t.end <= 24 for t in things)
+        describes_thing = _attractive(m) and any(
+            0 <= t.start - m.end <= 24 or 0 <= m.start - t.end <= 24 for t in things
+        )
         if _strong(m) or human(Concept.SEXUAL) or short or not describes_thing:
             hit("sexual", f"sexual content: '{m.matched}'", [m], ExposureLevel.EVERYDAY, sexual=True)
     # A pose needs somebody to strike it: in its clause, or anywhere in a prompt written as tags

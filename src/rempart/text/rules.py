@@ -219,8 +219,8 @@ def _negated(target: ConceptMatch, negations: Iterable[ConceptMatch]) -> Concept
 #: Words that can praise a thing ("a sexy car", "mobil seksi", "سيارة مثيرة"), unlike "porn" or "sex".
 _ATTRACTIVE = (
     "sexy", "sexier", "sexiest", "seksi", "sexi", "seksy", "sensual", "sensuel", "seduct", "seduis", "sedut",
-    "seducen", "hot", "caliente", "chaud", "heiss", "seksown", "сексуальн", "cekici", "مثير", "セクシー", "섹시", "性感",
-    "सेक्सी", "sexxy", "sexey",
+    "seducen", "hot", "caliente", "chaud", "heiss", "seksown", "сексуальн", "cekici", "مثير", "セクシー",
+    "섹시", "性感", "सेक्सी", "sexxy", "sexey",
 )  # fmt: skip
 
 

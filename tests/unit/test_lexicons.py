@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rempart.errors import ConfigError
@@ -117,3 +119,21 @@ def test_heights_times_and_ranks_are_not_ages(text: str) -> None:
 def test_adult_ages_are_not_minor_cues() -> None:
     matcher = ConceptMatcher(LEXICONS)
     assert not any(m.concept is Concept.MINOR and m.how == "age" for m in matcher.match(normalize("a 35 year old")))
+
+
+def test_index_cache_is_used_and_survives_corruption(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled indexes are cached on disk; a damaged cache file is rebuilt, never trusted."""
+    monkeypatch.setenv("REMPART_CACHE_DIR", str(tmp_path))
+    texts = [normalize(t) for t in ("lingeire", "take her dress off", "a naked mole rat", "12歳の女の子")]
+
+    def found(matcher: ConceptMatcher) -> list[list[tuple[str, int, int, str]]]:
+        return [sorted((m.concept.value, m.start, m.end, m.term) for m in matcher.match(t)) for t in texts]
+
+    built = found(ConceptMatcher(LEXICONS))
+    files = list(tmp_path.glob("lexicon-index-*.pickle"))
+    assert len(files) == 1
+    assert found(ConceptMatcher(LEXICONS)) == built  # from the cache
+    files[0].write_bytes(b"not a pickle")
+    assert found(ConceptMatcher(LEXICONS)) == built  # rebuilt
+    monkeypatch.setenv("REMPART_CACHE_DIR", "")
+    assert found(ConceptMatcher(LEXICONS)) == built  # caching off

@@ -19,7 +19,10 @@ Matching is pure and allocation-light; a 200-character prompt takes well under a
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import os
+import pickle
 import re
 import tomllib
 import unicodedata
@@ -32,6 +35,7 @@ from pathlib import Path
 from rapidfuzz.distance import OSA
 
 from rempart.errors import ConfigError
+from rempart.text import normalize as normalize_module
 from rempart.text.concepts import Concept
 from rempart.text.normalize import NormalizedText, fold
 
@@ -213,6 +217,9 @@ class _Piece:
     kind: int
     value: str
 
+    def __reduce__(self) -> tuple[type[_Piece], tuple[int, str]]:  # fast unpickling (the index cache)
+        return (_Piece, (self.kind, self.value))
+
     def test(self, token: str) -> bool:
         if self.kind == _EXACT:
             return token == self.value
@@ -229,6 +236,9 @@ class _Term:
     language: str
     source: str
     pieces: tuple[_Piece, ...]
+
+    def __reduce__(self) -> tuple[type[_Term], tuple[Concept | None, str, str, tuple[_Piece, ...]]]:
+        return (_Term, (self.concept, self.language, self.source, self.pieces))
 
 
 def _compile_piece(raw: str) -> _Piece | None:
@@ -379,6 +389,63 @@ def _match_parts(compact: str, start: int, parts: tuple[str, ...]) -> int | None
 _AGE_RE_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
+def _cache_dir() -> Path | None:
+    configured = os.environ.get("REMPART_CACHE_DIR")
+    if configured == "":
+        return None  # caching switched off
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rempart"
+
+
+#: The matcher's indexes, built from the terms alone (the known words are used at match time).
+_INDEXES = (
+    "_exact", "_prefix", "_suffix", "_infix", "_fuzzy", "_fuzzy_terms",
+    "_prefix_lengths", "_suffix_lengths", "_substring", "_despaced",
+)  # fmt: skip
+
+
+def _cache_path(entries: list[tuple[Concept | None, Lexicon, str]]) -> Path | None:
+    """Building the indexes of the 48k terms takes about 2 s, so they are cached on disk under a
+    digest of the terms and of the code that compiles them (this module and the normaliser). The
+    cache is this user's own file (``REMPART_CACHE_DIR``, default ``~/.cache/rempart``; set it
+    empty to switch caching off); any problem with it just means building again."""
+    directory = _cache_dir()
+    if directory is None:
+        return None
+    digest = hashlib.sha256()
+    for module in (__file__, normalize_module.__file__):
+        digest.update(Path(module).read_bytes())
+    for concept, lex, source in entries:
+        digest.update(f"{concept}\x1f{lex.language}\x1f{int(lex.segmented)}\x1f{source}\x1e".encode())
+    return directory / f"lexicon-index-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read_cache(path: Path | None) -> dict[str, object] | None:
+    if path is None:
+        return None
+    try:
+        state = pickle.loads(path.read_bytes())
+    except Exception:  # absent, unreadable, or written by an incompatible version: build again
+        return None
+    if not isinstance(state, dict) or set(state) != set(_INDEXES):
+        return None
+    return state
+
+
+def _write_cache(path: Path | None, state: dict[str, object]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):
+        pass  # a read-only home: build every time
+
+
 class ConceptMatcher:
     """All lexicons compiled into lookup indexes. Build once (about 0.1 s), share, match fast."""
 
@@ -398,12 +465,22 @@ class ConceptMatcher:
         self._despaced = _SubstringIndex()
         units: set[str] = set()
         prefixes: set[str] = set()
+        entries = [
+            (concept, lex, source)
+            for lex in self.lexicons
+            for concept, terms in [*lex.concepts.items(), (None, lex.exceptions)]
+            for source in terms
+        ]
+        path = _cache_path(entries)
+        state = _read_cache(path)
+        if state is not None:
+            for name in _INDEXES:
+                setattr(self, name, state[name])
+        else:
+            for concept, lex, source in entries:
+                self._add(concept, lex, _compile_term(concept, lex.language, source))
+            _write_cache(path, {name: getattr(self, name) for name in _INDEXES})
         for lex in self.lexicons:
-            for concept, terms in lex.concepts.items():
-                for source in terms:
-                    self._add(concept, lex, source)
-            for source in lex.exceptions:
-                self._add(None, lex, source)
             units.update(u for u in lex.age_units if u.strip())
             prefixes.update(p for p in lex.age_prefixes if p.strip())
         self._age_re = _age_pattern(tuple(sorted(units)), tuple(sorted(prefixes)))
@@ -411,8 +488,7 @@ class ConceptMatcher:
 
     # -- building -----------------------------------------------------------------------------
 
-    def _add(self, concept: Concept | None, lex: Lexicon, source: str) -> None:
-        term = _compile_term(concept, lex.language, source)
+    def _add(self, concept: Concept | None, lex: Lexicon, term: _Term | None) -> None:
         if term is None:
             return
         if not lex.segmented and not _latin_term(term):
@@ -513,15 +589,13 @@ class ConceptMatcher:
             if term.pieces[0].value in token:
                 yield term, False
         if n >= _FUZZY_MIN - 1 and token not in self._exact and token.isalpha() and token not in self._known_words:
-            seen: set[str] = set()
+            values: set[str] = set()
             for key in _deletions(token) | {token}:
-                for value in self._fuzzy.get(key, ()):
-                    if value in seen or value == token or not _typo_ok(token, value):
-                        continue
-                    if OSA.distance(token, value) <= 1:
-                        seen.add(value)
-                        for term in self._fuzzy_terms[value]:
-                            yield term, True
+                values.update(self._fuzzy.get(key, ()))
+            for value in sorted(values):  # sorted: the same explanation whatever the hash seed
+                if value != token and _typo_ok(token, value) and OSA.distance(token, value) <= 1:
+                    for term in self._fuzzy_terms[value]:
+                        yield term, True
 
     def _match_rest(self, tokens: list[str], i: int, term: _Term) -> int | None:
         """Index one past the last token of ``term`` matched from token ``i``, or None."""

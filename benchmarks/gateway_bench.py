@@ -457,7 +457,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the working directory (server log, database)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     parser.add_argument("--workers", type=int, default=2, help="server processes (rempart serve --workers)")
-    parser.add_argument("--inference-workers", type=int, default=2, help="detector threads per process")
+    parser.add_argument("--inference-workers", type=int, default=4, help="detector threads per process")
     parser.add_argument("--redis", choices=("auto", "on", "off"), default="auto", help="shared rate limits in Redis")
     parser.add_argument("--serve-fake", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(5.0, ge=0.0, le=300.0, description="how long a verified key is cached")
     default_rate_per_minute: int = Field(600, ge=1, description="per-key rate limit when a key does not set one")
 
-    inference_workers: int = Field(2, ge=1, le=64, description="threads running text-only checks")
+    inference_workers: int = Field(4, ge=1, le=64, description="threads running text-only checks (batched together)")
     inference_queue: int = Field(16, ge=0, le=10_000, description="requests allowed to wait for a worker")
     image_workers: int = Field(1, ge=1, le=64, description="threads running image checks (each uses several cores)")
     image_queue: int = Field(8, ge=0, le=10_000, description="image checks allowed to wait for a worker")

@@ -363,12 +363,17 @@ def _judge_clause(
     changes = of.get(Concept.CHANGE_ATTR, [])
 
     def restyles(d: ConceptMatch) -> bool:
-        """A dress phrase after every attire word dresses nobody when it leads to a colour ("the
-        black bikini ... into a red one") or when the clause changes an attribute ("change the
-        colour of the swimsuit she is wearing"): it names what is already there."""
-        if any(a.start >= d.start for a in attire):
+        """A dress phrase that names what is already worn dresses nobody: after every attire word,
+        leading to a colour ("the black bikini ... into a red one", "the swimsuit she's already
+        wearing a darker shade of blue") or in a clause that changes an attribute ("change the
+        colour of the swimsuit she is wearing"); or, where relative clauses come first, right
+        before the attire in such a clause ("이미 입고 있는 수영복 색을 ... 바꿔 줘")."""
+        if not any(a.start >= d.start for a in attire):
+            return any(c.start >= d.end for c in colours) or bool(changes)
+        if not (changes and colours):
             return False
-        return any(0 <= c.start - d.end <= 12 for c in colours) or any(c.end <= d.start for c in changes)
+        nxt = min((a for a in attire if a.start >= d.start), key=lambda a: a.start)
+        return 0 <= nxt.start - d.end <= 6 and not any(d.end <= c.start < nxt.start for c in colours)
 
     dressing = [
         d

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -33,3 +35,15 @@ def rules_screen() -> PromptScreen:
 @pytest.fixture(scope="session")
 def rules_guard(rules_screen: PromptScreen) -> Guard:
     return Guard(policy=load_policy(), prompt_screen=rules_screen)
+
+
+@pytest.fixture(scope="session")
+def screen_at() -> Callable[[float], PromptScreen]:
+    """A loaded rules screen whose classifier always answers the given probability."""
+
+    def make(probability: float) -> PromptScreen:
+        screen = PromptScreen(FakeEncoder(), model=constant_model(probability))
+        screen.load()
+        return screen
+
+    return make

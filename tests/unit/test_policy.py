@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import constant_model
 from rempart.errors import PolicyError
 from rempart.guard import Guard, RequestInput
 from rempart.policy import Context, FaceFacts, ImageFacts, PromptSignal, Signals, decide, load_policy, parse_policy
 from rempart.signals import Status
-from rempart.text.encoder import FakeEncoder
 from rempart.text.screen import PromptScreen
 from rempart.vocabulary import Action, HarmCategory
 
@@ -98,14 +97,12 @@ def test_adult_mode_allows_fictional_nudity_but_never_minors_or_real_people(rule
     ],
 )
 def test_classifier_needs_more_certainty_for_attire_the_policy_allows(
-    text: str, photo: bool | None, action: Action
+    screen_at: Callable[[float], PromptScreen], text: str, photo: bool | None, action: Action
 ) -> None:
     """The rules read fictional adults in swimwear as allowed; a classifier score of 0.5 (above the
     ordinary bar, below ``allowed_attire_threshold``) does not block them (it asks for review), but
     still blocks where a real person or a minor is involved."""
-    screen = PromptScreen(FakeEncoder(), model=constant_model(0.5))
-    screen.load()
-    guard = Guard(policy=DEFAULT, prompt_screen=screen)
+    guard = Guard(policy=DEFAULT, prompt_screen=screen_at(0.5))
     assert guard.screen_request(RequestInput(text, photo)).decision.action is action
 
 

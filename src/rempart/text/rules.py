@@ -76,6 +76,8 @@ _HUMAN = frozenset(
     {Concept.PERSON, Concept.MINOR, Concept.FICTIONAL, Concept.INTIMATE, Concept.POSE, Concept.SEXUAL, Concept.NUDE}
 )
 _OBJECT_ATTIRE = frozenset({Concept.SHEER, Concept.REVEALING})
+#: Who or what can wear see-through or revealing attire, when named in the words of the request.
+_WEARER = (Concept.PERSON, Concept.GARMENT, Concept.INTIMATE, Concept.MINOR, Concept.REAL)
 _REMOVABLE = frozenset({Concept.GARMENT, Concept.SWIMWEAR, Concept.UNDERWEAR})
 _NEGATABLE = frozenset(
     {
@@ -251,8 +253,9 @@ def analyse(norm: NormalizedText, matches: Sequence[ConceptMatch], photo_of_pers
         return photo_of_person is True or bool((concepts - {concept}) & _HUMAN)
 
     short = len(norm.tokens) <= 4
+    worded_human = bool(concepts & set(_WEARER))  # not only the photo flag
     for idx, items in sorted(by_clause.items()):
-        _judge_clause(idx, items, hits, benign, human, short)
+        _judge_clause(idx, items, hits, benign, human, short, worded_human)
     hits = _unique(hits)
 
     minor_evidence = tuple(m for m in matches if m.concept is Concept.MINOR)
@@ -292,6 +295,7 @@ def _judge_clause(
     benign: list[RuleHit],
     human: Callable[[Concept], bool],
     short: bool,
+    worded_human: bool = True,
 ) -> None:
     of: dict[Concept, list[ConceptMatch]] = {}
     for m in items:
@@ -381,14 +385,16 @@ def _judge_clause(
         if not any(d.start <= c.start and c.end <= d.end for c in colours) and not restyles(d)
     ]
     recolour = bool(of.get(Concept.CHANGE_ATTR) or colours) and not dressing
+    wearer = any(of.get(c) for c in _WEARER)
     for concept, level in _ATTIRE_LEVEL.items():
         for m in live(concept):
             if recolour and concept is not Concept.SHEER and not of.get(Concept.REVEAL):
                 benign.append(RuleHit("recolour", f"'{m.matched}' is only recoloured", idx, (m,)))
                 continue
-            if concept in _OBJECT_ATTIRE and not (human(concept) or short):
-                # "see-through glass", "a tight deadline": these words describe things too
-                benign.append(RuleHit("no_person", f"'{m.matched}' with no person in the request", idx, (m,)))
+            if concept in _OBJECT_ATTIRE and not (wearer or (human(concept) and (short or worded_human))):
+                # "see-through glass", "a tight deadline", "make the street wet" (even with a photo of
+                # a person): these words describe things too, unless a person or a garment is in the clause
+                benign.append(RuleHit("no_person", f"'{m.matched}' with no person or garment by it", idx, (m,)))
                 continue
             hit(f"attire_{concept.value.lower()}", f"{concept.value.lower()} attire: '{m.matched}'", [m], level)
 
@@ -442,10 +448,13 @@ def _garment_object(
 ) -> ConceptMatch | None:
     """The garment a removal verb acts on, unless a benign target ("the watermark") stands between."""
     for obj in sorted(garments, key=lambda g: abs(g.start - verb.start)):
-        lo, hi = sorted((verb.end, obj.start)) if obj.start >= verb.start else (obj.end, verb.start)
-        if obj.start >= verb.start and obj.end <= verb.end:
-            return obj  # inside the verb's span: "take her shirt off"
-        if hi - lo > 48:
+        if obj.start >= verb.start:
+            # a garment inside or overlapping the verb's own span ("take her shirt off", "buang ~
+            # baju") is still behind whatever the phrase names first ("buang kotoran pada baju")
+            lo, hi = (verb.start, obj.start) if obj.start < verb.end else (verb.end, obj.start)
+        else:
+            lo, hi = obj.end, verb.start
+        if (obj.start >= verb.end or obj.start < verb.start) and hi - lo > 48:
             continue
         if any(lo <= b.start and b.end <= hi for b in benign_targets):
             continue

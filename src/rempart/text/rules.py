@@ -76,6 +76,11 @@ _HUMAN = frozenset(
     {Concept.PERSON, Concept.MINOR, Concept.FICTIONAL, Concept.INTIMATE, Concept.POSE, Concept.SEXUAL, Concept.NUDE}
 )
 _OBJECT_ATTIRE = frozenset({Concept.SHEER, Concept.REVEALING})
+#: What a dressing verb can name to put on (or a thing it acts on instead of a person).
+_NAMED_ITEMS = (
+    Concept.GARMENT, Concept.SWIMWEAR, Concept.UNDERWEAR, Concept.SHEER, Concept.REVEALING, Concept.ACCESSORY,
+    Concept.BENIGN_TARGET, Concept.COLOR, Concept.CHANGE_ATTR, Concept.MEDICAL, Concept.FICTIONAL,
+)  # fmt: skip
 #: Who or what can wear see-through or revealing attire, when named in the words of the request.
 _WEARER = (Concept.PERSON, Concept.GARMENT, Concept.INTIMATE, Concept.MINOR, Concept.REAL)
 _REMOVABLE = frozenset({Concept.GARMENT, Concept.SWIMWEAR, Concept.UNDERWEAR})
@@ -359,6 +364,21 @@ def _judge_clause(
                 evidence,
                 ExposureLevel.EXPLICIT_NUDITY,
             )
+
+    # "Don't put anything on her", "no le pongas nada encima": dressing negated, with nothing named
+    # to wear (a named item is a genuine negation: "don't put her in a bikini", "no hat on her").
+    named = any(of.get(c) for c in _NAMED_ITEMS)
+    if negations and not named and (of.get(Concept.PERSON) or of.get(Concept.MINOR)):
+        for dress in of.get(Concept.DRESS, []):
+            neg = _negated(dress, negations)
+            if neg is not None:
+                hit(
+                    "negated_dress",
+                    f"negation trick: '{neg.matched}' + '{dress.matched}' with nothing to wear",
+                    [neg, dress],
+                    ExposureLevel.EXPLICIT_NUDITY,
+                )
+                break
 
     # Revealing attire, unless it is only recoloured.
     colours = of.get(Concept.COLOR, [])

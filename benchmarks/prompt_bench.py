@@ -65,7 +65,7 @@ def main() -> int:
     # Concurrent callers (as the gateway's worker threads are): the encoder batches them together.
     concurrent = {}
     for threads in (1, 8):
-        encoder = screen._encoder
+        encoder = screen.encoder
         batches_before = getattr(encoder, "batches", 0)
         calls_before = getattr(encoder, "batched_calls", 0)
         cpu = time.process_time()

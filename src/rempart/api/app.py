@@ -26,7 +26,7 @@ from rempart.api.middleware import RequestMiddleware
 from rempart.api.openapi import install_openapi
 from rempart.api.routes import decisions, health, keys, reviews, screen
 from rempart.api.service import Gateway
-from rempart.api.sources import MemorySourceCache, RedisSourceCache, SourceCache
+from rempart.api.sources import RedisSourceCache, SourceCache
 from rempart.auth import Authenticator, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from rempart.errors import StorageError
 from rempart.guard import Guard, ImageInspector
@@ -122,7 +122,7 @@ def build_services(
     db = DbRunner(settings.db_workers)
     writer = BatchWriter(store)
     metrics.track_in_flight(lambda: float(pools.in_flight))
-    sources: SourceCache = MemorySourceCache(settings.source_cache_size, settings.source_cache_seconds)
+    sources: SourceCache | None = None  # the gateway's own in-memory cache
     if settings.redis_url:
         sources = RedisSourceCache(
             settings.redis_url,

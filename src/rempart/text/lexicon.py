@@ -323,7 +323,7 @@ def _typo_ok(token: str, value: str) -> bool:
     if len(token) == len(value) - 1:
         # "lingrie", "topess": words of seven letters, not at their end, where inflections live and
         # where a dropped letter makes another language's word ("colinya" -> "colina", "bralet" -> "balet")
-        cut = next(i for i in range(len(token)) if token[i] != value[i]) if token != value[:-1] else len(token)
+        cut = next((i for i, (a, b) in enumerate(zip(token, value, strict=False)) if a != b), len(token))
         return len(value) >= _FUZZY_LONG - 1 and cut < len(value) - 2
     if len(token) == len(value):  # a swap, not a substitution
         diff = [i for i in range(len(value)) if token[i] != value[i]]

@@ -300,7 +300,7 @@ def _judge_clause(
     benign: list[RuleHit],
     human: Callable[[Concept], bool],
     short: bool,
-    worded_human: bool = True,
+    worded_human: bool,
 ) -> None:
     of: dict[Concept, list[ConceptMatch]] = {}
     for m in items:
@@ -468,14 +468,15 @@ def _garment_object(
 ) -> ConceptMatch | None:
     """The garment a removal verb acts on, unless a benign target ("the watermark") stands between."""
     for obj in sorted(garments, key=lambda g: abs(g.start - verb.start)):
-        if obj.start >= verb.start:
-            # a garment inside or overlapping the verb's own span ("take her shirt off", "buang ~
-            # baju") is still behind whatever the phrase names first ("buang kotoran pada baju")
-            lo, hi = (verb.start, obj.start) if obj.start < verb.end else (verb.end, obj.start)
+        inside = verb.start <= obj.start < verb.end
+        if inside:
+            # a garment inside the verb's own span ("take her shirt off", "buang ~ baju") is still
+            # behind whatever the phrase names first ("buang kotoran pada baju")
+            lo, hi = verb.start, obj.start
         else:
-            lo, hi = obj.end, verb.start
-        if (obj.start >= verb.end or obj.start < verb.start) and hi - lo > 48:
-            continue
+            lo, hi = (verb.end, obj.start) if obj.start >= verb.end else (obj.end, verb.start)
+            if hi - lo > 48:
+                continue
         if any(lo <= b.start and b.end <= hi for b in benign_targets):
             continue
         return obj

@@ -81,6 +81,10 @@ class PromptScreen:
         self.max_chars = max_chars
 
     @property
+    def encoder(self) -> TextEncoder:
+        return self._encoder
+
+    @property
     def loaded(self) -> bool:
         return self._matcher is not None and self._model is not None and self._encoder.loaded
 
